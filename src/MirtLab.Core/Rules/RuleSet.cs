@@ -1,0 +1,24 @@
+using MirtLab.Core.Catalog;
+
+namespace MirtLab.Core.Rules;
+
+/// <summary>
+/// The clinical configuration in force: catalog, ranges, sample-type patterns and acceptance criteria,
+/// with the version every flag and decision records so QA can reconstruct it.
+/// </summary>
+public sealed class RuleSet
+{
+    public required string Label { get; init; }
+
+    /// <summary>SHA-256 (hex) of the configuration file's bytes.</summary>
+    public required string ContentHash { get; init; }
+
+    public required AnalyteCatalog Catalog { get; init; }
+
+    public IReadOnlyList<SampleTypeRule> SampleTypeRules { get; init; } = [];
+
+    public AcceptanceCriteria Acceptance { get; init; } = new();
+
+    /// <summary>The version string recorded on every flag: label and the first 12 hex digits of the content hash.</summary>
+    public string Version => $"{Label}+{ContentHash[..12]}";
+}

@@ -1,0 +1,424 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using MirtLab.Core.Catalog;
+using MirtLab.Core.Results;
+using MirtLab.Core.Units;
+
+namespace MirtLab.Core.Rules;
+
+/// <summary>The outcome of loading a rule set: the rule set, or every error found (all at once, each naming its key).</summary>
+public sealed record RuleSetLoadResult(RuleSet? RuleSet, IReadOnlyList<string> Errors)
+{
+    public bool Succeeded => RuleSet is not null && Errors.Count == 0;
+}
+
+/// <summary>
+/// Reads the clinical rule set (<c>config/rules.json</c>) and validates all of it: unknown keys, units,
+/// molar masses, overlapping ranges, duplicate aliases. A rule set with any error is refused.
+/// </summary>
+public static partial class RuleSetLoader
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static RuleSetLoadResult Load(byte[] utf8Json)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(utf8Json));
+        RuleSetFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<RuleSetFile>(utf8Json, Options);
+        }
+        catch (JsonException ex)
+        {
+            return new RuleSetLoadResult(null, [$"{ex.Path ?? "$"}: {ex.Message}"]);
+        }
+
+        if (file is null)
+        {
+            return new RuleSetLoadResult(null, ["$: the rule set is empty"]);
+        }
+
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(file.Version))
+        {
+            errors.Add("version: a version label is required; it is recorded on every flag");
+        }
+
+        var analytes = LoadAnalytes(file.Analytes ?? [], errors);
+        var sampleTypeRules = LoadSampleTypeRules(file.SampleTypes?.NamePatterns ?? [], errors);
+        var acceptance = file.Acceptance ?? new AcceptanceCriteria();
+        ValidateAcceptance(acceptance, errors);
+
+        if (errors.Count > 0)
+        {
+            return new RuleSetLoadResult(null, errors);
+        }
+
+        return new RuleSetLoadResult(
+            new RuleSet
+            {
+                Label = file.Version!.Trim(),
+                ContentHash = hash,
+                Catalog = new AnalyteCatalog(analytes),
+                SampleTypeRules = sampleTypeRules,
+                Acceptance = acceptance,
+            },
+            []);
+    }
+
+    private static List<Analyte> LoadAnalytes(List<AnalyteEntry> entries, List<string> errors)
+    {
+        var analytes = new List<Analyte>();
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        var aliasOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rangeIds = new HashSet<string>(StringComparer.Ordinal);
+
+        if (entries.Count == 0)
+        {
+            errors.Add("analytes: at least one analyte is required");
+        }
+
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            var at = $"analytes[{i}]";
+            if (string.IsNullOrWhiteSpace(e.Code) || !CodePattern().IsMatch(e.Code))
+            {
+                errors.Add($"{at}.code: '{e.Code}' must be lower-case letters, digits and '-' (it appears in MQTT topics)");
+                continue;
+            }
+
+            at = $"analytes[{i}] ({e.Code})";
+            if (!codes.Add(e.Code))
+            {
+                errors.Add($"{at}.code: '{e.Code}' is defined twice");
+            }
+
+            if (!UcumUnit.TryFromCode(e.Unit, out var unit))
+            {
+                errors.Add($"{at}.unit: '{e.Unit}' is not a UCUM code MirtLab knows ({string.Join(", ", UcumUnit.All.Select(u => u.Code))})");
+                continue;
+            }
+
+            if (e.MolarMass is <= 0m)
+            {
+                errors.Add($"{at}.molarMass: must be positive (g/mol)");
+            }
+
+            if (unit.Dimension == UnitDimension.SubstanceConcentration && e.MolarMass is null)
+            {
+                errors.Add($"{at}.molarMass: the canonical unit {unit.Code} is molar, so the molar mass is required");
+            }
+
+            if (e.Decimals is not null && e.SignificantFigures is not null)
+            {
+                errors.Add($"{at}: set either decimals or significantFigures, not both");
+            }
+
+            if (e.Decimals is < 0 or > 6)
+            {
+                errors.Add($"{at}.decimals: must be 0 to 6");
+            }
+
+            if (e.SignificantFigures is < 1 or > 10)
+            {
+                errors.Add($"{at}.significantFigures: must be 1 to 10");
+            }
+
+            foreach (var alias in (e.Aliases ?? []).Append(e.Code).Append(e.Name ?? e.Code))
+            {
+                var key = AnalyteCatalog.Key(alias);
+                if (aliasOwners.TryGetValue(key, out var owner) && owner != e.Code)
+                {
+                    errors.Add($"{at}.aliases: '{alias}' already names '{owner}'; one name cannot mean two analytes");
+                }
+                else
+                {
+                    aliasOwners[key] = e.Code;
+                }
+            }
+
+            var ranges = LoadRanges(e, unit, at, rangeIds, errors);
+            analytes.Add(new Analyte
+            {
+                Code = e.Code,
+                Name = string.IsNullOrWhiteSpace(e.Name) ? e.Code : e.Name.Trim(),
+                Loinc = e.Loinc,
+                Unit = unit,
+                MolarMass = e.MolarMass,
+                Specimen = e.Specimen,
+                Precision = e.Decimals is null && e.SignificantFigures is null
+                    ? ReportingPrecision.Default
+                    : new ReportingPrecision(e.Decimals, e.SignificantFigures),
+                IsInternalStandard = e.InternalStandard,
+                InternalStandards = e.InternalStandards ?? [],
+                Aliases = e.Aliases ?? [],
+                InstrumentAliases = (e.InstrumentAliases ?? []).ToDictionary(
+                    kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.OrdinalIgnoreCase),
+                Ranges = ranges,
+                RequireRange = e.RequireRange ?? !e.InternalStandard,
+            });
+        }
+
+        foreach (var analyte in analytes)
+        {
+            foreach (var isCode in analyte.InternalStandards)
+            {
+                var target = analytes.FirstOrDefault(a => a.Code == isCode);
+                if (target is null || !target.IsInternalStandard)
+                {
+                    errors.Add($"analytes ({analyte.Code}).internalStandards: '{isCode}' is not an analyte marked internalStandard");
+                }
+            }
+        }
+
+        return analytes;
+    }
+
+    private static List<AnalyteRange> LoadRanges(AnalyteEntry e, UcumUnit unit, string at, HashSet<string> rangeIds, List<string> errors)
+    {
+        var ranges = new List<AnalyteRange>();
+        var entries = e.Ranges ?? [];
+        if (e.InternalStandard && entries.Count > 0)
+        {
+            errors.Add($"{at}.ranges: an internal standard is never reported, so it has no ranges");
+        }
+
+        for (var j = 0; j < entries.Count; j++)
+        {
+            var r = entries[j];
+            var rat = $"{at}.ranges[{j}]";
+            if (string.IsNullOrWhiteSpace(r.Id))
+            {
+                errors.Add($"{rat}.id: every range needs an id; flags name it");
+                continue;
+            }
+
+            if (!rangeIds.Add(r.Id))
+            {
+                errors.Add($"{rat}.id: '{r.Id}' is used twice");
+            }
+
+            if (!Enum.TryParse<RangeKind>(r.Kind, ignoreCase: true, out var kind) || int.TryParse(r.Kind, out _))
+            {
+                errors.Add($"{rat}.kind: '{r.Kind}' must be reference, therapeutic, critical or alert");
+                continue;
+            }
+
+            if (r.Low is null && r.High is null)
+            {
+                errors.Add($"{rat}: set low, high or both");
+                continue;
+            }
+
+            var low = r.Low;
+            var high = r.High;
+            if (r.Unit is not null && !string.Equals(r.Unit, unit.Code, StringComparison.Ordinal))
+            {
+                if (!UcumUnit.TryFromCode(r.Unit, out var rangeUnit))
+                {
+                    errors.Add($"{rat}.unit: '{r.Unit}' is not a UCUM code MirtLab knows");
+                    continue;
+                }
+
+                low = ConvertLimit(low, rangeUnit, unit, e.MolarMass, $"{rat}.low", errors);
+                high = ConvertLimit(high, rangeUnit, unit, e.MolarMass, $"{rat}.high", errors);
+            }
+
+            if (low is decimal l && high is decimal h && l > h)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{rat}: low {l} is above high {h}"));
+                continue;
+            }
+
+            var when = new RangeConditions(r.Specimen, r.Sex, r.AgeMinYears, r.AgeMaxYears, r.Method, r.Instrument);
+            var range = new AnalyteRange(r.Id, kind, low, high, r.Source, when);
+            foreach (var other in ranges)
+            {
+                if (Family(other.Kind) == Family(kind) && other.When.CanOverlap(when))
+                {
+                    errors.Add($"{rat}: '{r.Id}' overlaps '{other.Id}' (both {Family(kind)} limits for {when} and {other.When}); a value must have one applicable range");
+                }
+            }
+
+            ranges.Add(range);
+        }
+
+        return ranges;
+
+        static string Family(RangeKind kind) => kind is RangeKind.Critical or RangeKind.Alert ? "critical/alert" : "reference/therapeutic";
+    }
+
+    private static decimal? ConvertLimit(decimal? value, UcumUnit from, UcumUnit to, decimal? molarMass, string at, List<string> errors)
+    {
+        if (value is not decimal v)
+        {
+            return null;
+        }
+
+        var converted = UnitConversion.Convert(v, from, to, molarMass);
+        if (!converted.Succeeded)
+        {
+            errors.Add($"{at}: {converted.Error}");
+        }
+
+        return converted.Value;
+    }
+
+    private static List<SampleTypeRule> LoadSampleTypeRules(List<SampleTypePatternEntry> entries, List<string> errors)
+    {
+        var rules = new List<SampleTypeRule>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            var at = $"sampleTypes.namePatterns[{i}]";
+            if (!SampleTypeNames.TryParseCode(e.Type, out var type) || type == SampleType.Unknown)
+            {
+                errors.Add($"{at}.type: '{e.Type}' must be one of standard, qc, blank, double-blank, solvent, sst");
+                continue;
+            }
+
+            try
+            {
+                rules.Add(new SampleTypeRule(
+                    new Regex(e.Pattern ?? string.Empty, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)),
+                    type));
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"{at}.pattern: {ex.Message}");
+            }
+        }
+
+        return rules;
+    }
+
+    private static void ValidateAcceptance(AcceptanceCriteria a, List<string> errors)
+    {
+        Percent(a.CalibratorTolerancePercent, "acceptance.calibratorTolerancePercent");
+        Percent(a.LloqTolerancePercent, "acceptance.lloqTolerancePercent");
+        Percent(a.QcTolerancePercent, "acceptance.qcTolerancePercent");
+        Fraction(a.MinCalibratorPassFraction, "acceptance.minCalibratorPassFraction");
+        Fraction(a.MinQcPassFraction, "acceptance.minQcPassFraction");
+        Fraction(a.MinQcLevelPassFraction, "acceptance.minQcLevelPassFraction");
+        if (a.MinCalibrationLevels < 2)
+        {
+            errors.Add("acceptance.minCalibrationLevels: a curve needs at least 2 levels");
+        }
+
+        void Percent(decimal v, string key)
+        {
+            if (v is <= 0m or >= 100m)
+            {
+                errors.Add($"{key}: must be between 0 and 100 (percent)");
+            }
+        }
+
+        void Fraction(decimal v, string key)
+        {
+            if (v is < 0m or > 1m)
+            {
+                errors.Add($"{key}: must be a fraction between 0 and 1");
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex CodePattern();
+
+    private sealed class RuleSetFile
+    {
+        public string? Version { get; set; }
+
+        public string? Description { get; set; }
+
+        public SampleTypesSection? SampleTypes { get; set; }
+
+        public AcceptanceCriteria? Acceptance { get; set; }
+
+        public List<AnalyteEntry>? Analytes { get; set; }
+    }
+
+    private sealed class SampleTypesSection
+    {
+        public List<SampleTypePatternEntry>? NamePatterns { get; set; }
+    }
+
+    private sealed class SampleTypePatternEntry
+    {
+        public string? Pattern { get; set; }
+
+        public string? Type { get; set; }
+    }
+
+    private sealed class AnalyteEntry
+    {
+        public string? Code { get; set; }
+
+        public string? Name { get; set; }
+
+        public string? Loinc { get; set; }
+
+        public string? Unit { get; set; }
+
+        public decimal? MolarMass { get; set; }
+
+        public string? Specimen { get; set; }
+
+        public int? Decimals { get; set; }
+
+        public int? SignificantFigures { get; set; }
+
+        public bool InternalStandard { get; set; }
+
+        public List<string>? InternalStandards { get; set; }
+
+        public List<string>? Aliases { get; set; }
+
+        public Dictionary<string, List<string>>? InstrumentAliases { get; set; }
+
+        public List<RangeEntry>? Ranges { get; set; }
+
+        public bool? RequireRange { get; set; }
+
+        public string? Note { get; set; }
+    }
+
+    private sealed class RangeEntry
+    {
+        public string? Id { get; set; }
+
+        public string? Kind { get; set; }
+
+        public decimal? Low { get; set; }
+
+        public decimal? High { get; set; }
+
+        public string? Unit { get; set; }
+
+        public string? Source { get; set; }
+
+        public string? Specimen { get; set; }
+
+        public string? Sex { get; set; }
+
+        public decimal? AgeMinYears { get; set; }
+
+        public decimal? AgeMaxYears { get; set; }
+
+        public string? Method { get; set; }
+
+        public string? Instrument { get; set; }
+
+        public string? Note { get; set; }
+    }
+}

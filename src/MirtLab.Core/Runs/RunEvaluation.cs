@@ -1,0 +1,71 @@
+using MirtLab.Core.Catalog;
+
+namespace MirtLab.Core.Runs;
+
+/// <summary>The verdict on one analyte in one run.</summary>
+public enum RunOutcome
+{
+    Accepted,
+    NeedsReview,
+    Rejected,
+    NotEvaluated,
+}
+
+/// <summary>How one check came out: passing, a warning that needs review, or a failure that rejects.</summary>
+public enum CheckOutcome
+{
+    Pass,
+    Review,
+    Fail,
+}
+
+/// <summary>One acceptance check with what it found and the thresholds it applied.</summary>
+public sealed record RunCheck(string Id, CheckOutcome Outcome, string Message, string Thresholds);
+
+/// <summary>One calibrator as evaluated: nominal and measured in the analyte's unit, accuracy in percent.</summary>
+public sealed record CalibratorPoint(
+    string ResultKey,
+    string SampleName,
+    decimal Nominal,
+    decimal? Measured,
+    decimal? AccuracyPercent,
+    decimal TolerancePercent,
+    bool Passed,
+    bool? UsedByVendor,
+    double? Response);
+
+/// <summary>One QC as evaluated.</summary>
+public sealed record QcPoint(
+    string ResultKey,
+    string SampleName,
+    string Level,
+    decimal Nominal,
+    decimal? Measured,
+    decimal? AccuracyPercent,
+    bool Passed);
+
+/// <summary>The reportable (calibrated) range of a run: the lowest and highest passing calibrator levels.</summary>
+public sealed record ReportableRange(decimal Lloq, decimal Uloq);
+
+/// <summary>Everything MirtLab decided about one analyte of one run.</summary>
+public sealed class AnalyteRunEvaluation
+{
+    public required string AnalyteCode { get; init; }
+
+    public required Analyte Analyte { get; init; }
+
+    public required RunOutcome Outcome { get; init; }
+
+    public IReadOnlyList<RunCheck> Checks { get; init; } = [];
+
+    public IReadOnlyList<CalibratorPoint> Calibrators { get; init; } = [];
+
+    public IReadOnlyList<QcPoint> Qcs { get; init; } = [];
+
+    public ReportableRange? ReportableRange { get; init; }
+
+    public VendorCalibration? VendorCalibration { get; init; }
+
+    /// <summary>The failing and review checks in words, for hold reasons.</summary>
+    public IEnumerable<RunCheck> Problems => Checks.Where(c => c.Outcome != CheckOutcome.Pass);
+}

@@ -1,0 +1,315 @@
+using System.Globalization;
+using MirtLab.Core.Catalog;
+using MirtLab.Core.Diagnostics;
+using MirtLab.Core.Results;
+using MirtLab.Core.Rules;
+using MirtLab.Core.Units;
+
+namespace MirtLab.Core.Runs;
+
+/// <summary>
+/// Turns a reader's rows into evaluated results: sample types refined, compounds mapped to the catalog,
+/// values converted to canonical units, each analyte's calibration and QCs judged, patient values
+/// flagged and released or held. Pure: same input, same rules, same answer.
+/// </summary>
+public static class RunEvaluator
+{
+    public static EvaluatedRun Evaluate(RunInput input, RuleSet rules)
+    {
+        var diagnostics = new List<Diagnostic>(input.ReaderDiagnostics);
+        var normalised = Normalise(input, rules, diagnostics);
+
+        var evaluations = new List<AnalyteRunEvaluation>();
+        foreach (var group in normalised.Where(r => r.Analyte is { IsInternalStandard: false }).GroupBy(r => r.Analyte!.Code).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            evaluations.Add(EvaluateAnalyte(group.First().Analyte!, group.ToList(), input.Info, rules.Acceptance));
+        }
+
+        var byAnalyte = evaluations.ToDictionary(e => e.AnalyteCode, StringComparer.Ordinal);
+        var results = normalised
+            .Select(r => r.IsPatientResult ? Judge(r, byAnalyte[r.Analyte!.Code], input.Identity, rules) : r)
+            .ToList();
+
+        foreach (var evaluation in evaluations.Where(e => e.Outcome is RunOutcome.Rejected))
+        {
+            diagnostics.Add(new Diagnostic(
+                evaluation.Checks.Any(c => c.Id.StartsWith("calibration", StringComparison.Ordinal) && c.Outcome == CheckOutcome.Fail)
+                    ? DiagnosticCodes.CalibrationRejected
+                    : DiagnosticCodes.QcRejected,
+                DiagnosticSeverity.Warning,
+                $"{evaluation.Analyte.Name}: run not accepted; its patient results are held. " +
+                string.Join("; ", evaluation.Problems.Where(c => c.Outcome == CheckOutcome.Fail).Select(c => c.Message))));
+        }
+
+        return new EvaluatedRun
+        {
+            Identity = input.Identity,
+            Info = input.Info,
+            ConfigVersion = rules.Version,
+            Results = results,
+            Analytes = evaluations,
+            Diagnostics = diagnostics,
+        };
+    }
+
+    private static List<EvaluatedResult> Normalise(RunInput input, RuleSet rules, List<Diagnostic> diagnostics)
+    {
+        var results = new List<EvaluatedResult>(input.Rows.Count);
+        var unmapped = new HashSet<string>(StringComparer.Ordinal);
+        var unknownUnits = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var row in input.Rows)
+        {
+            var type = SampleTypeRule.Refine(row.SampleType, row.SampleName, rules.SampleTypeRules);
+            rules.Catalog.TryResolve(row.RawAnalyte, input.Identity.InstrumentId, out var analyte);
+            if (analyte is null && !row.IsInternalStandard && unmapped.Add(AnalyteCatalog.Key(row.RawAnalyte)))
+            {
+                diagnostics.Add(new Diagnostic(
+                    DiagnosticCodes.UnmappedAnalyte,
+                    DiagnosticSeverity.Warning,
+                    $"compound '{row.RawAnalyte}' is not in the catalog (no analyte or alias matches); its results are held, not published",
+                    row.Source.File,
+                    row.Source.Line));
+            }
+
+            var key = ResultKeys.ResultKey(input.Identity.FileSha256, row.Source, row.RawAnalyte);
+            var acquiredUtc = ToUtc(row, input.TimeZone, diagnostics);
+            var needsUnit = row.Value.Kind is ValueKind.Number or ValueKind.BelowLimit or ValueKind.AboveLimit || row.Nominal is not null;
+            UcumUnit? rawUnit = null;
+            if (!string.IsNullOrWhiteSpace(row.RawUnit) && !UnitSpellings.TryResolve(row.RawUnit, out rawUnit))
+            {
+                if (unknownUnits.Add(row.RawUnit.Trim()))
+                {
+                    diagnostics.Add(new Diagnostic(
+                        DiagnosticCodes.UnknownUnit,
+                        DiagnosticSeverity.Error,
+                        $"unit '{row.RawUnit.Trim()}' is not a concentration unit MirtLab knows (expected one of {string.Join(", ", UcumUnit.All.Select(u => u.Code))} or a spelling of one)",
+                        row.Source.File,
+                        row.Source.Line));
+                }
+            }
+            else if (rawUnit is null && needsUnit && analyte is { IsInternalStandard: false })
+            {
+                diagnostics.Add(new Diagnostic(
+                    DiagnosticCodes.MissingUnit,
+                    DiagnosticSeverity.Error,
+                    $"no unit for '{row.RawAnalyte}': the export states none and none is configured for instrument '{input.Identity.InstrumentId}'",
+                    row.Source.File,
+                    row.Source.Line));
+            }
+
+            var targetUnit = analyte is { IsInternalStandard: false } ? analyte.Unit : rawUnit;
+            var value = row.Value;
+            decimal? nominal = row.Nominal;
+            if (rawUnit is not null && targetUnit is not null && analyte is not null)
+            {
+                value = ConvertValue(row, value, rawUnit, analyte, diagnostics);
+                nominal = nominal is decimal n ? ConvertOrReport(n, rawUnit, analyte, row, "nominal concentration", diagnostics) : null;
+            }
+
+            var precision = analyte?.Precision;
+            var unrounded = value.Kind == ValueKind.Number ? value.Number : null;
+            var reported = precision is null ? value : Round(value, precision);
+            results.Add(new EvaluatedResult
+            {
+                ResultKey = key,
+                Raw = row,
+                SampleType = type,
+                Analyte = analyte,
+                Unit = analyte is null || analyte.IsInternalStandard ? rawUnit : analyte.Unit,
+                Value = reported,
+                UnroundedNumber = unrounded,
+                Nominal = nominal,
+                Display = precision is null ? row.RawValueText.Trim() : reported.Display(precision.Format),
+                AcquiredUtc = acquiredUtc,
+            });
+        }
+
+        return results;
+    }
+
+    private static ResultValue ConvertValue(InstrumentResult row, ResultValue value, UcumUnit from, Analyte analyte, List<Diagnostic> diagnostics)
+    {
+        return value.Kind switch
+        {
+            ValueKind.Number => ConvertOrReport(value.Number!.Value, from, analyte, row, "value", diagnostics) is decimal v ? ResultValue.FromNumber(v) : value,
+            ValueKind.BelowLimit => ConvertOrReport(value.Limit!.Value, from, analyte, row, "limit", diagnostics) is decimal b ? ResultValue.Below(b) : value,
+            ValueKind.AboveLimit => ConvertOrReport(value.Limit!.Value, from, analyte, row, "limit", diagnostics) is decimal a ? ResultValue.Above(a) : value,
+            _ => value,
+        };
+    }
+
+    private static decimal? ConvertOrReport(decimal number, UcumUnit from, Analyte analyte, InstrumentResult row, string what, List<Diagnostic> diagnostics)
+    {
+        if (analyte.IsInternalStandard)
+        {
+            return number;
+        }
+
+        var converted = UnitConversion.Convert(number, from, analyte.Unit, analyte.MolarMass);
+        if (!converted.Succeeded)
+        {
+            diagnostics.Add(new Diagnostic(
+                converted.Error!.Contains("molar mass", StringComparison.Ordinal) ? DiagnosticCodes.MissingMolarMass : DiagnosticCodes.UnconvertibleUnit,
+                DiagnosticSeverity.Error,
+                $"{analyte.Name} {what}: {converted.Error}",
+                row.Source.File,
+                row.Source.Line));
+        }
+
+        return converted.Value;
+    }
+
+    private static ResultValue Round(ResultValue value, ReportingPrecision precision) => value.Kind switch
+    {
+        ValueKind.Number => ResultValue.FromNumber(precision.Round(value.Number!.Value)),
+        _ => value,
+    };
+
+    private static DateTimeOffset? ToUtc(InstrumentResult row, TimeZoneInfo zone, List<Diagnostic> diagnostics)
+    {
+        if (row.AcquiredLocal is not DateTime local)
+        {
+            return null;
+        }
+
+        var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(unspecified))
+        {
+            diagnostics.Add(new Diagnostic(
+                DiagnosticCodes.AmbiguousLocalTime,
+                DiagnosticSeverity.Warning,
+                FormattableString.Invariant($"acquisition time {local:yyyy-MM-dd HH:mm:ss} does not exist in time zone {zone.Id} (clocks went forward); UTC left empty"),
+                row.Source.File,
+                row.Source.Line));
+            return null;
+        }
+
+        var offset = zone.IsAmbiguousTime(unspecified)
+            ? zone.GetAmbiguousTimeOffsets(unspecified).Max()
+            : zone.GetUtcOffset(unspecified);
+        return new DateTimeOffset(unspecified, offset).ToUniversalTime();
+    }
+
+    private static AnalyteRunEvaluation EvaluateAnalyte(Analyte analyte, List<EvaluatedResult> rows, RunInfo info, AcceptanceCriteria criteria)
+    {
+        var vendorCurve = info.Calibrations.FirstOrDefault(c => string.Equals(AnalyteCatalog.Key(c.Analyte), AnalyteCatalog.Key(rows[0].Raw.RawAnalyte), StringComparison.Ordinal));
+        var calibrators = rows.Where(r => r.SampleType == SampleType.Standard).ToList();
+        var (points, calibrationChecks, range) = CalibrationAcceptance.Evaluate(calibrators, criteria);
+        var checks = new List<RunCheck>(calibrationChecks);
+        if (points.Count == 0)
+        {
+            checks.Add(new RunCheck(
+                "calibration.present",
+                criteria.RequireCalibration ? CheckOutcome.Fail : CheckOutcome.Review,
+                "the run has no calibrators for this analyte, so it has no reportable range",
+                "calibrators in every run"));
+        }
+
+        var (qcPoints, qcChecks) = QcAcceptance.Evaluate(rows.Where(r => r.SampleType == SampleType.QualityControl).ToList(), criteria);
+        checks.AddRange(qcChecks);
+
+        var outcome = points.Count == 0 && criteria.RequireCalibration
+            ? RunOutcome.NotEvaluated
+            : checks.Any(c => c.Outcome == CheckOutcome.Fail)
+                ? RunOutcome.Rejected
+                : checks.Any(c => c.Outcome == CheckOutcome.Review) ? RunOutcome.NeedsReview : RunOutcome.Accepted;
+
+        return new AnalyteRunEvaluation
+        {
+            AnalyteCode = analyte.Code,
+            Analyte = analyte,
+            Outcome = outcome,
+            Checks = checks,
+            Calibrators = points,
+            Qcs = qcPoints,
+            ReportableRange = range,
+            VendorCalibration = vendorCurve,
+        };
+    }
+
+    /// <summary>Applies the reportable range and the clinical ranges to a patient result and decides its status.</summary>
+    private static EvaluatedResult Judge(EvaluatedResult result, AnalyteRunEvaluation run, RunIdentity identity, RuleSet rules)
+    {
+        var analyte = result.Analyte!;
+        var flags = new List<ResultFlag>();
+        var holds = new List<string>();
+        var value = result.Value;
+
+        if (run.ReportableRange is ReportableRange range && value.Kind == ValueKind.Number)
+        {
+            var dilution = result.Raw.DilutionFactor is > 0m and var df ? df : 1m;
+            var lloq = analyte.Precision.Round(range.Lloq * dilution);
+            var uloq = analyte.Precision.Round(range.Uloq * dilution);
+            var thresholds = FormattableString.Invariant($"LLOQ {lloq} – ULOQ {uloq} {analyte.Unit.Code} from this run's accepted calibrators") +
+                (dilution != 1m ? FormattableString.Invariant($", × dilution {dilution}") : string.Empty);
+            if (value.Number < lloq)
+            {
+                value = ResultValue.Below(lloq);
+                flags.Add(new ResultFlag(Hl7Flags.BelowReportable, "reportable-range", "below the lowest accepted calibrator (LLOQ); reported as <LLOQ", thresholds, rules.Version));
+            }
+            else if (value.Number > uloq)
+            {
+                value = ResultValue.Above(uloq);
+                flags.Add(new ResultFlag(Hl7Flags.AboveReportable, "reportable-range", "above the highest accepted calibrator (ULOQ): dilute and repeat", thresholds, rules.Version));
+            }
+        }
+
+        var context = new RangeContext(analyte.Specimen, null, null, null, identity.InstrumentId);
+        var (rangeFlags, normal) = RangeRule.Evaluate(analyte, value, context, rules.Version);
+        flags.AddRange(rangeFlags);
+
+        foreach (var flag in flags)
+        {
+            holds.Add($"{flag.RuleId}: {flag.Code} {flag.Reason}");
+        }
+
+        if (run.Outcome != RunOutcome.Accepted)
+        {
+            var problems = run.Problems.Select(p => p.Message).ToList();
+            holds.Add($"run.{run.Outcome.ToString().ToLowerInvariant()}: {analyte.Name} run is {Words(run.Outcome)}" +
+                (problems.Count > 0 ? ": " + string.Join("; ", problems) : string.Empty));
+        }
+
+        if (value.Kind is ValueKind.NotDetected or ValueKind.NoValue or ValueKind.NotReportable)
+        {
+            holds.Add($"value: the instrument reported '{value.Token}', not a number");
+        }
+
+        if (normal is null && analyte.RequireRange)
+        {
+            holds.Add($"range: no reference or therapeutic range applies to {analyte.Name} ({context.Specimen ?? "any specimen"})");
+        }
+
+        foreach (var vendorFlag in result.Raw.VendorFlags)
+        {
+            holds.Add($"vendor: {vendorFlag}");
+        }
+
+        return new EvaluatedResult
+        {
+            ResultKey = result.ResultKey,
+            Raw = result.Raw,
+            SampleType = result.SampleType,
+            Analyte = analyte,
+            Unit = result.Unit,
+            Value = value,
+            UnroundedNumber = result.UnroundedNumber,
+            Nominal = result.Nominal,
+            Display = value.Display(analyte.Precision.Format),
+            Flags = flags,
+            Status = holds.Count == 0 ? ResultStatus.Final : ResultStatus.Preliminary,
+            HoldReasons = holds,
+            ReferenceRange = normal is null ? null : RangeRule.ToReferenceText(normal),
+            AcquiredUtc = result.AcquiredUtc,
+        };
+    }
+
+    private static string Words(RunOutcome outcome) => outcome switch
+    {
+        RunOutcome.Rejected => "rejected",
+        RunOutcome.NeedsReview => "awaiting review",
+        RunOutcome.NotEvaluated => "not evaluated",
+        _ => outcome.ToString().ToLower(CultureInfo.InvariantCulture),
+    };
+}

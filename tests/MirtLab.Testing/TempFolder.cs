@@ -1,0 +1,30 @@
+namespace MirtLab.Testing;
+
+/// <summary>A fresh folder under the system temp directory, removed when disposed.</summary>
+public sealed class TempFolder : IDisposable
+{
+    public TempFolder(string prefix = "mirtlab-test")
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server child process may still hold a file for a moment; the OS cleans temp.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
