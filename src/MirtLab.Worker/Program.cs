@@ -1,1 +1,3 @@
-return 0;
+using MirtLab.Worker.Cli;
+
+return await MirtLabCli.RunAsync(args);

@@ -15,6 +15,7 @@ public static class DiagnosticCodes
     public const string AmbiguousFormat = "ML1005";
     public const string MissingCompanionFile = "ML1006";
     public const string InputTooLarge = "ML1007";
+    public const string ReaderFailure = "ML1008";
 
     // ML2xxx: structure (headers, blocks, rows).
     public const string MissingHeader = "ML2001";

@@ -50,9 +50,17 @@ public sealed record ReportableRange(decimal Lloq, decimal Uloq);
 /// <summary>Everything MirtLab decided about one analyte of one run.</summary>
 public sealed class AnalyteRunEvaluation
 {
+    /// <summary>The catalog code, or the compound name as written for a compound not in the catalog.</summary>
     public required string AnalyteCode { get; init; }
 
-    public required Analyte Analyte { get; init; }
+    /// <summary>The catalog analyte; null for a compound not in the catalog (its run is still judged).</summary>
+    public Analyte? Analyte { get; init; }
+
+    /// <summary>The unit nominal and measured concentrations are compared in.</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>The name to show: the catalog name, or the compound as written.</summary>
+    public string DisplayName => Analyte?.Name ?? AnalyteCode;
 
     public required RunOutcome Outcome { get; init; }
 

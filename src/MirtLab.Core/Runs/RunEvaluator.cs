@@ -19,15 +19,16 @@ public static class RunEvaluator
         var diagnostics = new List<Diagnostic>(input.ReaderDiagnostics);
         var normalised = Normalise(input, rules, diagnostics);
 
+        // Every compound's run is judged, in the catalog or not: a failing run is QA's business either way.
         var evaluations = new List<AnalyteRunEvaluation>();
-        foreach (var group in normalised.Where(r => r.Analyte is { IsInternalStandard: false }).GroupBy(r => r.Analyte!.Code).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in normalised.Where(r => r.Analyte is not { IsInternalStandard: true } && !r.Raw.IsInternalStandard).GroupBy(CompoundKey).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            evaluations.Add(EvaluateAnalyte(group.First().Analyte!, group.ToList(), input.Info, rules.Acceptance));
+            evaluations.Add(EvaluateCompound(group.Key, group.First().Analyte, group.ToList(), input.Info, rules.Acceptance));
         }
 
-        var byAnalyte = evaluations.ToDictionary(e => e.AnalyteCode, StringComparer.Ordinal);
+        var byCompound = evaluations.ToDictionary(e => e.AnalyteCode, StringComparer.Ordinal);
         var results = normalised
-            .Select(r => r.IsPatientResult ? Judge(r, byAnalyte[r.Analyte!.Code], input.Identity, rules) : r)
+            .Select(r => r.IsPatientResult ? Judge(r, byCompound[CompoundKey(r)], input.Identity, rules) : r)
             .ToList();
 
         foreach (var evaluation in evaluations.Where(e => e.Outcome is RunOutcome.Rejected))
@@ -37,7 +38,7 @@ public static class RunEvaluator
                     ? DiagnosticCodes.CalibrationRejected
                     : DiagnosticCodes.QcRejected,
                 DiagnosticSeverity.Warning,
-                $"{evaluation.Analyte.Name}: run not accepted; its patient results are held. " +
+                $"{evaluation.DisplayName}: run not accepted; its patient results are held. " +
                 string.Join("; ", evaluation.Problems.Where(c => c.Outcome == CheckOutcome.Fail).Select(c => c.Message))));
         }
 
@@ -191,7 +192,9 @@ public static class RunEvaluator
         return new DateTimeOffset(unspecified, offset).ToUniversalTime();
     }
 
-    private static AnalyteRunEvaluation EvaluateAnalyte(Analyte analyte, List<EvaluatedResult> rows, RunInfo info, AcceptanceCriteria criteria)
+    private static string CompoundKey(EvaluatedResult r) => r.Analyte?.Code ?? r.Raw.RawAnalyte.Trim();
+
+    private static AnalyteRunEvaluation EvaluateCompound(string key, Analyte? analyte, List<EvaluatedResult> rows, RunInfo info, AcceptanceCriteria criteria)
     {
         var vendorCurve = info.Calibrations.FirstOrDefault(c => string.Equals(AnalyteCatalog.Key(c.Analyte), AnalyteCatalog.Key(rows[0].Raw.RawAnalyte), StringComparison.Ordinal));
         var calibrators = rows.Where(r => r.SampleType == SampleType.Standard).ToList();
@@ -217,8 +220,9 @@ public static class RunEvaluator
 
         return new AnalyteRunEvaluation
         {
-            AnalyteCode = analyte.Code,
+            AnalyteCode = key,
             Analyte = analyte,
+            Unit = analyte?.Unit.Code ?? rows.Select(r => r.Unit?.Code).FirstOrDefault(u => u is not null),
             Outcome = outcome,
             Checks = checks,
             Calibrators = points,
@@ -267,7 +271,7 @@ public static class RunEvaluator
         if (run.Outcome != RunOutcome.Accepted)
         {
             var problems = run.Problems.Select(p => p.Message).ToList();
-            holds.Add($"run.{run.Outcome.ToString().ToLowerInvariant()}: {analyte.Name} run is {Words(run.Outcome)}" +
+            holds.Add($"run.{RunDocument.OutcomeCode(run.Outcome)}: the {analyte.Name} run is {Words(run.Outcome)}" +
                 (problems.Count > 0 ? ": " + string.Join("; ", problems) : string.Empty));
         }
 

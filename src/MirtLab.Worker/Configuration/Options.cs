@@ -1,0 +1,159 @@
+namespace MirtLab.Worker.Configuration;
+
+/// <summary>Where MirtLab keeps its files. Relative paths are resolved against the configuration file's folder.</summary>
+public sealed class PathsOptions
+{
+    public const string Section = "Paths";
+
+    /// <value>Root of inbox, work, archive, quarantine and the embedded databases; default <c>../data</c>.</value>
+    public string DataRoot { get; set; } = "../data";
+
+    /// <value>The clinical rule set (catalog, ranges, acceptance); default <c>rules.json</c> beside this file.</value>
+    public string Rules { get; set; } = "rules.json";
+}
+
+/// <summary>How the drop folders are watched.</summary>
+public sealed class IngestOptions
+{
+    public const string Section = "Ingest";
+
+    /// <value>Seconds between inbox scans; default 2. A file-system watcher only hints between scans.</value>
+    public double ScanIntervalSeconds { get; set; } = 2;
+
+    /// <value>Seconds a file's size and timestamp must stay unchanged before it is taken; default 5.</value>
+    public double StabilitySeconds { get; set; } = 5;
+
+    /// <value>Largest input accepted, in megabytes; default 2048. A larger one is quarantined, not read.</value>
+    public long MaxInputMegabytes { get; set; } = 2048;
+}
+
+/// <summary>One instrument: its inbox and what its exports look like.</summary>
+public sealed class InstrumentOptions
+{
+    /// <value>Stable id, lower-case (appears in MQTT topics and LIS rows).</value>
+    public string Id { get; set; } = string.Empty;
+
+    public string? Name { get; set; }
+
+    /// <value>Drop folder; relative paths are under <c>Paths:DataRoot</c>. Default <c>inbox/{Id}</c>.</value>
+    public string? Inbox { get; set; }
+
+    /// <value>Culture of the exporting PC for numbers and dates (<c>en-US</c>, <c>de-DE</c>); default invariant.</value>
+    public string Culture { get; set; } = string.Empty;
+
+    /// <value>IANA or Windows time zone of the instrument's clock; default UTC.</value>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <value>Extra .NET date formats tried first for acquisition times.</value>
+    public List<string> DateFormats { get; set; } = [];
+
+    /// <value>Reader hints: format ids this inbox may receive; empty means any.</value>
+    public List<string> Formats { get; set; } = [];
+
+    /// <value>Concentration unit when the export states none (MassHunter: it is method configuration).</value>
+    public string? DefaultUnit { get; set; }
+}
+
+/// <summary>MirtLab's own embedded store (SQLite): inputs, results, outbox, audit.</summary>
+public sealed class StoreOptions
+{
+    public const string Section = "Store";
+
+    /// <value>Store file; relative paths are under <c>Paths:DataRoot</c>. Default <c>mirtlab.db</c>.</value>
+    public string Path { get; set; } = "mirtlab.db";
+}
+
+/// <summary>The LIS database MirtLab writes results into.</summary>
+public sealed class LisOptions
+{
+    public const string Section = "Lis";
+
+    /// <value>Whether results are delivered to the LIS database; default true.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <value><c>Sqlite</c> (default, embedded), <c>PostgreSql</c> or <c>SqlServer</c>.</value>
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <value>ADO.NET connection string. For SQLite a relative <c>Data Source</c> is under <c>Paths:DataRoot</c>. Default <c>Data Source=lis.db</c>.</value>
+    public string ConnectionString { get; set; } = "Data Source=lis.db";
+}
+
+/// <summary>The MQTT broker results are published to.</summary>
+public sealed class MqttOptions
+{
+    public const string Section = "Mqtt";
+
+    /// <value>Whether results are published; default true.</value>
+    public bool Enabled { get; set; } = true;
+
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    /// <value>Client id; default <c>mirtlab-{Node}</c>.</value>
+    public string? ClientId { get; set; }
+
+    public string? Username { get; set; }
+
+    /// <value>Password; keep it out of the repository (environment variable <c>Mqtt__Password</c>).</value>
+    public string? Password { get; set; }
+
+    /// <value>Topic prefix; default <c>mirtlab/v1</c>.</value>
+    public string TopicPrefix { get; set; } = "mirtlab/v1";
+
+    public int KeepAliveSeconds { get; set; } = 30;
+
+    /// <value><c>Auto</c> (5.0, falling back to 3.1.1), <c>V500</c> or <c>V311</c>.</value>
+    public string ProtocolVersion { get; set; } = "Auto";
+
+    public bool UseTls { get; set; }
+
+    /// <value>PEM file of the CA that signed the broker's certificate; default the system store.</value>
+    public string? CaFile { get; set; }
+
+    public string? ClientCertificateFile { get; set; }
+
+    public string? ClientKeyFile { get; set; }
+
+    /// <value>Unacknowledged QoS 1 messages allowed at once; default 64.</value>
+    public int MaxInFlight { get; set; } = 64;
+}
+
+/// <summary>Store-and-forward delivery from the outbox.</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Delivery";
+
+    /// <value>First retry delay in seconds; default 1. Doubles per attempt with jitter.</value>
+    public double RetryMinSeconds { get; set; } = 1;
+
+    /// <value>Longest retry delay in seconds; default 60.</value>
+    public double RetryMaxSeconds { get; set; } = 60;
+
+    /// <value>Attempts after which an entry that failed permanently is parked as a dead letter; default 5. Transient failures (a destination that is down) are retried without limit.</value>
+    public int MaxPermanentAttempts { get; set; } = 5;
+
+    /// <value>Seconds one delivery attempt may take; default 30.</value>
+    public double AttemptTimeoutSeconds { get; set; } = 30;
+}
+
+/// <summary>The web endpoints (health now, QA pages later).</summary>
+public sealed class WebOptions
+{
+    public const string Section = "Web";
+
+    /// <value>Whether the web endpoints listen; default true.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <value>Listen URLs; default <c>http://127.0.0.1:5080</c> (loopback only).</value>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+}
+
+/// <summary>Identity of this MirtLab node.</summary>
+public sealed class NodeOptions
+{
+    public const string Section = "Node";
+
+    /// <value>Node name, used in the MQTT status topic and client id; default <c>mirtlab</c>.</value>
+    public string Name { get; set; } = "mirtlab";
+}

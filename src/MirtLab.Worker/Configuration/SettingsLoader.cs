@@ -1,0 +1,425 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using MirtLab.Core.Rules;
+using MirtLab.Core.Units;
+using MirtLab.Readers;
+
+namespace MirtLab.Worker.Configuration;
+
+/// <summary>The outcome of loading configuration: settings, or every problem found, each one sentence naming its key.</summary>
+public sealed record SettingsLoadResult(MirtLabSettings? Settings, IReadOnlyList<string> Errors);
+
+/// <summary>
+/// Loads <c>config/appsettings.json</c> (plus <c>MIRTLAB_</c> environment variables), binds every section,
+/// validates all of it at once and resolves paths. A bad setting is reported as one sentence naming the
+/// key, so the service refuses to start with a message lab IT can act on.
+/// </summary>
+public static partial class SettingsLoader
+{
+    public const string EnvironmentPrefix = "MIRTLAB_";
+
+    /// <summary>Finds the configuration file: an explicit path, <c>MIRTLAB_CONFIG</c>, <c>./config/appsettings.json</c>, or beside the executable.</summary>
+    public static string? Locate(string? explicitPath)
+    {
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            return Path.GetFullPath(explicitPath);
+        }
+
+        var fromEnvironment = Environment.GetEnvironmentVariable("MIRTLAB_CONFIG");
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return Path.GetFullPath(fromEnvironment);
+        }
+
+        foreach (var candidate in new[]
+                 {
+                     Path.Combine(Directory.GetCurrentDirectory(), "config", "appsettings.json"),
+                     Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json"),
+                 })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    public static IConfigurationRoot BuildConfiguration(string configFile, IEnumerable<KeyValuePair<string, string?>>? overrides = null) =>
+        new ConfigurationBuilder()
+            .AddJsonFile(configFile, optional: false, reloadOnChange: false)
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(overrides ?? [])
+            .Build();
+
+    public static SettingsLoadResult Load(string? configFile, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        if (configFile is null)
+        {
+            return new SettingsLoadResult(null, ["No configuration file: pass --config PATH, set MIRTLAB_CONFIG, or run from the folder that holds config/appsettings.json."]);
+        }
+
+        if (!File.Exists(configFile))
+        {
+            return new SettingsLoadResult(null, [$"The configuration file '{configFile}' does not exist."]);
+        }
+
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = BuildConfiguration(configFile, overrides);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
+        {
+            return new SettingsLoadResult(null, [$"The configuration file '{configFile}' is not valid JSON: {ex.InnerException?.Message ?? ex.Message}"]);
+        }
+
+        return Load(configuration, configFile);
+    }
+
+    public static SettingsLoadResult Load(IConfiguration configuration, string configFile)
+    {
+        var errors = new List<string>();
+        var configDirectory = Path.GetDirectoryName(Path.GetFullPath(configFile))!;
+
+        var paths = Bind<PathsOptions>(configuration, PathsOptions.Section, errors);
+        var ingest = Bind<IngestOptions>(configuration, IngestOptions.Section, errors);
+        var store = Bind<StoreOptions>(configuration, StoreOptions.Section, errors);
+        var lis = Bind<LisOptions>(configuration, LisOptions.Section, errors);
+        var mqtt = Bind<MqttOptions>(configuration, MqttOptions.Section, errors);
+        var delivery = Bind<DeliveryOptions>(configuration, DeliveryOptions.Section, errors);
+        var web = Bind<WebOptions>(configuration, WebOptions.Section, errors);
+        var node = Bind<NodeOptions>(configuration, NodeOptions.Section, errors);
+        var instrumentOptions = BindInstruments(configuration, errors);
+        ReportUnknownSections(configuration, errors);
+
+        var dataRoot = Path.GetFullPath(Path.Combine(configDirectory, paths.DataRoot));
+        var rulesFile = Path.GetFullPath(Path.Combine(configDirectory, paths.Rules));
+        RuleSet? rules = null;
+        if (!File.Exists(rulesFile))
+        {
+            errors.Add($"Setting 'Paths:Rules' names '{rulesFile}', which does not exist.");
+        }
+        else
+        {
+            var loaded = RuleSetLoader.Load(File.ReadAllBytes(rulesFile));
+            rules = loaded.RuleSet;
+            errors.AddRange(loaded.Errors.Select(e => $"Rule set '{Path.GetFileName(rulesFile)}', {e}."));
+        }
+
+        ValidateIngest(ingest, errors);
+        var instruments = ResolveInstruments(instrumentOptions, dataRoot, errors);
+        ValidateLis(lis, errors);
+        ValidateMqtt(mqtt, configDirectory, errors);
+        ValidateDelivery(delivery, errors);
+        if (web.Enabled && string.IsNullOrWhiteSpace(web.Urls))
+        {
+            errors.Add("Setting 'Web:Urls' is empty; give a URL such as http://127.0.0.1:5080 or set 'Web:Enabled' to false.");
+        }
+
+        if (!CodePattern().IsMatch(node.Name))
+        {
+            errors.Add($"Setting 'Node:Name' is '{node.Name}'; use lower-case letters, digits and '-' (it appears in MQTT topics).");
+        }
+
+        if (errors.Count > 0)
+        {
+            return new SettingsLoadResult(null, errors);
+        }
+
+        return new SettingsLoadResult(
+            new MirtLabSettings
+            {
+                ConfigFile = Path.GetFullPath(configFile),
+                DataRoot = dataRoot,
+                RulesFile = rulesFile,
+                Rules = rules!,
+                Ingest = ingest,
+                Instruments = instruments,
+                StorePath = Path.GetFullPath(Path.Combine(dataRoot, store.Path)),
+                Lis = lis,
+                LisConnectionString = ResolveLisConnectionString(lis, dataRoot),
+                Mqtt = mqtt,
+                Delivery = delivery,
+                Web = web,
+                Node = node,
+            },
+            []);
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section, List<string> errors)
+        where T : new()
+    {
+        try
+        {
+            return configuration.GetSection(section).Get<T>(o => o.ErrorOnUnknownConfiguration = true) ?? new T();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add($"Section '{section}': {Sentence(ex)}");
+            return new T();
+        }
+    }
+
+    private static List<InstrumentOptions> BindInstruments(IConfiguration configuration, List<string> errors)
+    {
+        var list = new List<InstrumentOptions>();
+        foreach (var child in configuration.GetSection("Instruments").GetChildren())
+        {
+            try
+            {
+                list.Add(child.Get<InstrumentOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new InstrumentOptions());
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add($"Setting 'Instruments:{child.Key}': {Sentence(ex)}");
+                list.Add(new InstrumentOptions { Id = "invalid-" + child.Key });
+            }
+        }
+
+        return list;
+    }
+
+    private static void ReportUnknownSections(IConfiguration configuration, List<string> errors)
+    {
+        string[] known = ["Paths", "Ingest", "Instruments", "Store", "Lis", "Mqtt", "Delivery", "Web", "Node", "Logging", "AllowedHosts"];
+        foreach (var section in configuration.GetChildren())
+        {
+            if (!known.Contains(section.Key, StringComparer.OrdinalIgnoreCase)
+                && !section.Key.StartsWith("ASPNETCORE", StringComparison.OrdinalIgnoreCase)
+                && !section.Key.StartsWith("DOTNET", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"Section '{section.Key}' is not a MirtLab setting (known sections: {string.Join(", ", known)}).");
+            }
+        }
+    }
+
+    private static void ValidateIngest(IngestOptions o, List<string> errors)
+    {
+        if (o.ScanIntervalSeconds is < 0.05 or > 3600)
+        {
+            errors.Add(Invariant($"Setting 'Ingest:ScanIntervalSeconds' is {o.ScanIntervalSeconds}; it must be between 0.05 and 3600."));
+        }
+
+        if (o.StabilitySeconds is < 0 or > 86400)
+        {
+            errors.Add(Invariant($"Setting 'Ingest:StabilitySeconds' is {o.StabilitySeconds}; it must be between 0 and 86400."));
+        }
+
+        if (o.MaxInputMegabytes <= 0)
+        {
+            errors.Add(Invariant($"Setting 'Ingest:MaxInputMegabytes' is {o.MaxInputMegabytes}; it must be positive."));
+        }
+    }
+
+    private static List<InstrumentSettings> ResolveInstruments(List<InstrumentOptions> options, string dataRoot, List<string> errors)
+    {
+        var result = new List<InstrumentSettings>();
+        if (options.Count == 0)
+        {
+            errors.Add("Section 'Instruments' is empty; configure at least one instrument with an Id and an Inbox.");
+        }
+
+        var knownFormats = ReaderRegistry.BuiltIn().Select(r => r.FormatId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var inboxes = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Count; i++)
+        {
+            var o = options[i];
+            var at = $"Instruments:{i.ToString(CultureInfo.InvariantCulture)}";
+            if (!CodePattern().IsMatch(o.Id ?? string.Empty))
+            {
+                errors.Add($"Setting '{at}:Id' is '{o.Id}'; use lower-case letters, digits and '-' (it appears in MQTT topics and LIS rows).");
+                continue;
+            }
+
+            if (result.Any(r => r.Id == o.Id))
+            {
+                errors.Add($"Setting '{at}:Id' repeats instrument id '{o.Id}'; ids must be unique.");
+            }
+
+            CultureInfo culture = CultureInfo.InvariantCulture;
+            if (!string.IsNullOrWhiteSpace(o.Culture))
+            {
+                try
+                {
+                    culture = CultureInfo.GetCultureInfo(o.Culture, predefinedOnly: true);
+                }
+                catch (CultureNotFoundException)
+                {
+                    errors.Add($"Setting '{at}:Culture' is '{o.Culture}', which is not a culture this machine knows (use a name such as en-US or de-DE).");
+                }
+            }
+
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone ?? string.Empty, out var zone))
+            {
+                errors.Add($"Setting '{at}:TimeZone' is '{o.TimeZone}', which is not a time zone this machine knows (use an IANA id such as Europe/Berlin).");
+            }
+
+            if (o.DefaultUnit is not null && !UnitSpellings.TryResolve(o.DefaultUnit, out _))
+            {
+                errors.Add($"Setting '{at}:DefaultUnit' is '{o.DefaultUnit}', which is not a concentration unit MirtLab knows.");
+            }
+
+            foreach (var format in o.Formats.Where(f => !knownFormats.Contains(f)))
+            {
+                errors.Add($"Setting '{at}:Formats' names '{format}', which is not a reader MirtLab has ({string.Join(", ", knownFormats)}).");
+            }
+
+            var inbox = Path.GetFullPath(Path.Combine(dataRoot, string.IsNullOrWhiteSpace(o.Inbox) ? Path.Combine("inbox", o.Id!) : o.Inbox));
+            if (inboxes.TryGetValue(inbox, out var other))
+            {
+                errors.Add($"Setting '{at}:Inbox' is the same folder as instrument '{other}'; each instrument needs its own inbox.");
+            }
+
+            foreach (var reserved in new[] { "work", "archive", "quarantine" })
+            {
+                var folder = Path.Combine(dataRoot, reserved);
+                if (IsSameOrUnder(inbox, folder) || IsSameOrUnder(folder, inbox))
+                {
+                    errors.Add($"Setting '{at}:Inbox' ('{inbox}') overlaps MirtLab's {reserved} folder; choose a separate folder.");
+                }
+            }
+
+            inboxes[inbox] = o.Id!;
+            result.Add(new InstrumentSettings
+            {
+                Id = o.Id!,
+                Name = string.IsNullOrWhiteSpace(o.Name) ? o.Id! : o.Name,
+                Inbox = inbox,
+                Culture = culture,
+                TimeZone = zone ?? TimeZoneInfo.Utc,
+                DateFormats = o.DateFormats,
+                Formats = o.Formats,
+                DefaultUnit = o.DefaultUnit,
+            });
+        }
+
+        return result;
+    }
+
+    private static void ValidateLis(LisOptions o, List<string> errors)
+    {
+        string[] providers = ["Sqlite", "PostgreSql", "SqlServer"];
+        if (!providers.Contains(o.Provider, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Setting 'Lis:Provider' is '{o.Provider}'; it must be one of {string.Join(", ", providers)}.");
+        }
+
+        if (o.Enabled && string.IsNullOrWhiteSpace(o.ConnectionString))
+        {
+            errors.Add("Setting 'Lis:ConnectionString' is empty; give the LIS database's connection string or set 'Lis:Enabled' to false.");
+        }
+    }
+
+    private static void ValidateMqtt(MqttOptions o, string configDirectory, List<string> errors)
+    {
+        if (!o.Enabled)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(o.Host))
+        {
+            errors.Add("Setting 'Mqtt:Host' is empty; name the broker or set 'Mqtt:Enabled' to false.");
+        }
+
+        if (o.Port is < 1 or > 65535)
+        {
+            errors.Add(Invariant($"Setting 'Mqtt:Port' is {o.Port}; it must be between 1 and 65535."));
+        }
+
+        if (o.KeepAliveSeconds is < 0 or > 65535)
+        {
+            errors.Add(Invariant($"Setting 'Mqtt:KeepAliveSeconds' is {o.KeepAliveSeconds}; it must be between 0 and 65535."));
+        }
+
+        if (o.MaxInFlight is < 1 or > 65535)
+        {
+            errors.Add(Invariant($"Setting 'Mqtt:MaxInFlight' is {o.MaxInFlight}; it must be between 1 and 65535."));
+        }
+
+        string[] versions = ["Auto", "V500", "V311"];
+        if (!versions.Contains(o.ProtocolVersion, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Setting 'Mqtt:ProtocolVersion' is '{o.ProtocolVersion}'; it must be one of {string.Join(", ", versions)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.TopicPrefix) || o.TopicPrefix.IndexOfAny(['#', '+']) >= 0 || o.TopicPrefix.StartsWith('/') || o.TopicPrefix.EndsWith('/'))
+        {
+            errors.Add($"Setting 'Mqtt:TopicPrefix' is '{o.TopicPrefix}'; it must be a topic without wildcards or leading/trailing '/', such as mirtlab/v1.");
+        }
+
+        foreach (var (key, file) in new[] { ("CaFile", o.CaFile), ("ClientCertificateFile", o.ClientCertificateFile), ("ClientKeyFile", o.ClientKeyFile) })
+        {
+            if (file is not null && !File.Exists(Path.Combine(configDirectory, file)))
+            {
+                errors.Add($"Setting 'Mqtt:{key}' names '{file}', which does not exist.");
+            }
+        }
+
+        if (o.Password is not null && o.Username is null)
+        {
+            errors.Add("Setting 'Mqtt:Password' is set without 'Mqtt:Username'; MQTT sends a password only with a user name.");
+        }
+    }
+
+    private static void ValidateDelivery(DeliveryOptions o, List<string> errors)
+    {
+        if (o.RetryMinSeconds <= 0)
+        {
+            errors.Add(Invariant($"Setting 'Delivery:RetryMinSeconds' is {o.RetryMinSeconds}; it must be positive."));
+        }
+
+        if (o.RetryMaxSeconds < o.RetryMinSeconds)
+        {
+            errors.Add(Invariant($"Setting 'Delivery:RetryMaxSeconds' is {o.RetryMaxSeconds}; it must be at least 'Delivery:RetryMinSeconds' ({o.RetryMinSeconds})."));
+        }
+
+        if (o.MaxPermanentAttempts < 1)
+        {
+            errors.Add(Invariant($"Setting 'Delivery:MaxPermanentAttempts' is {o.MaxPermanentAttempts}; it must be at least 1."));
+        }
+
+        if (o.AttemptTimeoutSeconds <= 0)
+        {
+            errors.Add(Invariant($"Setting 'Delivery:AttemptTimeoutSeconds' is {o.AttemptTimeoutSeconds}; it must be positive."));
+        }
+    }
+
+    private static string ResolveLisConnectionString(LisOptions lis, string dataRoot)
+    {
+        if (!string.Equals(lis.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            return lis.ConnectionString;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(lis.ConnectionString);
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(dataRoot, builder.DataSource));
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsSameOrUnder(string path, string folder)
+    {
+        var p = Path.TrimEndingDirectorySeparator(path) + Path.DirectorySeparatorChar;
+        var f = Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
+        return p.StartsWith(f, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+    }
+
+    private static string Sentence(Exception ex)
+    {
+        var message = (ex.InnerException ?? ex).Message.Trim();
+        return message.EndsWith('.') ? message : message + ".";
+    }
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex CodePattern();
+}
