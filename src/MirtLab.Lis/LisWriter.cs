@@ -43,6 +43,16 @@ public sealed class LisWriter
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Proves the delivery path works: opens a connection and writes the health row.</summary>
+    public async Task ProbeAsync(string node, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            _dialect.ProbeSql,
+            new { Node = node, Now = _time.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) },
+            cancellationToken: cancellationToken));
+    }
+
     private async Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = _dialect.CreateConnection(_connectionString);

@@ -28,6 +28,9 @@ public abstract class LisDialect
     /// <summary>Inserts a history row unless that (key, revision) is already there.</summary>
     public abstract string InsertHistorySql { get; }
 
+    /// <summary>Writes the readiness row (proves the service account can write).</summary>
+    public abstract string ProbeSql { get; }
+
     /// <summary>True for errors that may pass if retried (connection lost, server busy, deadlock).</summary>
     public abstract bool IsTransient(Exception exception);
 

@@ -8,7 +8,7 @@ namespace MirtLab.Lis.Dialects;
 /// <summary>SQLite, the embedded default LIS database (a separate file from MirtLab's own store).</summary>
 public sealed class SqliteLisDialect : LisDialect
 {
-    private static readonly IReadOnlyList<Migration> Scripts = SchemaMigrator.LoadEmbedded(typeof(SqliteLisDialect).Assembly, "sqlite");
+    private static readonly IReadOnlyList<Migration> Scripts = SchemaMigrator.LoadEmbedded(typeof(SqliteLisDialect).Assembly, "MirtLab.Lis.Schema.sqlite.");
 
     public override string Name => "Sqlite";
 
@@ -51,6 +51,9 @@ public sealed class SqliteLisDialect : LisDialect
         VALUES (@ResultKey, @Revision, @Status, @DisplayValue, @Flags, @DocumentJson, @UpdatedUtc)
         ON CONFLICT (result_key, revision) DO NOTHING
         """;
+
+    public override string ProbeSql =>
+        "INSERT INTO mirtlab_health (id, node, checked_utc) VALUES (1, @Node, @Now) ON CONFLICT (id) DO UPDATE SET node = excluded.node, checked_utc = excluded.checked_utc";
 
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {

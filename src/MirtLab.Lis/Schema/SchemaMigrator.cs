@@ -14,10 +14,9 @@ public sealed record Migration(int Version, string Description, string Sql);
 /// </summary>
 public static class SchemaMigrator
 {
-    /// <summary>Loads the embedded scripts under <c>Schema/{folder}/</c>, ordered by version.</summary>
-    public static IReadOnlyList<Migration> LoadEmbedded(Assembly assembly, string folder)
+    /// <summary>Loads the embedded scripts whose resource names start with <paramref name="prefix"/>, ordered by version.</summary>
+    public static IReadOnlyList<Migration> LoadEmbedded(Assembly assembly, string prefix)
     {
-        var prefix = $"{assembly.GetName().Name}.Schema.{folder}.";
         return assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .Select(n =>

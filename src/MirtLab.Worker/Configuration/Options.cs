@@ -142,9 +142,6 @@ public sealed class WebOptions
 {
     public const string Section = "Web";
 
-    /// <value>Whether the web endpoints listen; default true.</value>
-    public bool Enabled { get; set; } = true;
-
     /// <value>Listen URLs; default <c>http://127.0.0.1:5080</c> (loopback only).</value>
     public string Urls { get; set; } = "http://127.0.0.1:5080";
 }

@@ -115,9 +115,9 @@ public static partial class SettingsLoader
         ValidateLis(lis, errors);
         ValidateMqtt(mqtt, configDirectory, errors);
         ValidateDelivery(delivery, errors);
-        if (web.Enabled && string.IsNullOrWhiteSpace(web.Urls))
+        if (string.IsNullOrWhiteSpace(web.Urls))
         {
-            errors.Add("Setting 'Web:Urls' is empty; give a URL such as http://127.0.0.1:5080 or set 'Web:Enabled' to false.");
+            errors.Add("Setting 'Web:Urls' is empty; give a URL such as http://127.0.0.1:5080 (loopback only) or http://0.0.0.0:5080.");
         }
 
         if (!CodePattern().IsMatch(node.Name))

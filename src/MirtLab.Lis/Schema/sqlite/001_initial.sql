@@ -61,3 +61,10 @@ CREATE TABLE mirtlab_result_history (
     recorded_utc   TEXT    NOT NULL,
     PRIMARY KEY (result_key, revision)
 );
+
+-- Readiness probe: MirtLab proves it can write by updating this one row.
+CREATE TABLE mirtlab_health (
+    id           INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    node         TEXT    NOT NULL,
+    checked_utc  TEXT    NOT NULL
+);

@@ -1,0 +1,51 @@
+
+namespace MirtLab.Worker;
+
+/// <summary>
+/// Every log event of the host, source-generated, with event ids in stable ranges per area so operators can
+/// filter: 1000 host, 2000 ingest, 4000 delivery, 5000 LIS, 6100 MQTT delivery (6000-6099: the MQTT client), 7000 web, 8000 audit.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Information, "MirtLab {Node} starting: config {ConfigFile}, data {DataRoot}, rules {RulesVersion}, {InstrumentCount} instrument(s), destinations {Destinations}")]
+    public static partial void Starting(ILogger logger, string node, string configFile, string dataRoot, string rulesVersion, int instrumentCount, string destinations);
+
+    [LoggerMessage(1002, LogLevel.Information, "Instrument {Instrument} watching {Inbox} (culture {Culture}, time zone {TimeZone})")]
+    public static partial void Watching(ILogger logger, string instrument, string inbox, string culture, string timeZone);
+
+    [LoggerMessage(2001, LogLevel.Information, "Claimed {Name} from {Instrument} inbox into {WorkPath}")]
+    public static partial void Claimed(ILogger logger, string name, string instrument, string workPath);
+
+    [LoggerMessage(2002, LogLevel.Information, "Accepted {Name} ({Sha256}) from {Instrument} as {Format}: run {RunKey} {RunOutcome}, {PatientResults} patient results ({Held} held), archived to {FinalPath}")]
+    public static partial void Accepted(ILogger logger, string name, string sha256, string instrument, string format, string runKey, string runOutcome, int patientResults, int held, string finalPath);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Rejected {Name} ({Sha256}) from {Instrument}: {Reason}; quarantined to {FinalPath}")]
+    public static partial void Rejected(ILogger logger, string name, string sha256, string instrument, string reason, string finalPath);
+
+    [LoggerMessage(2004, LogLevel.Information, "Duplicate {Name} ({Sha256}) from {Instrument}: same content as input {OriginalId} ({OriginalName}); not published again, archived to {FinalPath}")]
+    public static partial void Duplicate(ILogger logger, string name, string sha256, string instrument, long originalId, string originalName, string finalPath);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Recovered {Name} left in work by an interrupted run: recorded as {Outcome}, moved to {FinalPath}")]
+    public static partial void Recovered(ILogger logger, string name, string outcome, string finalPath);
+
+    [LoggerMessage(2006, LogLevel.Error, "Ingest of {Path} failed; it stays where it is and is retried")]
+    public static partial void IngestFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(2007, LogLevel.Debug, "{Path} is still open by another program; trying again later")]
+    public static partial void Locked(ILogger logger, string path);
+
+    [LoggerMessage(4001, LogLevel.Information, "Delivered batch {BatchId} ({Results} results of run {RunKey}) to {Destination} in {ElapsedMs} ms")]
+    public static partial void Delivered(ILogger logger, long batchId, int results, string runKey, string destination, long elapsedMs);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Delivery of batch {BatchId} to {Destination} failed (attempt {Attempt}), retrying at {NextAttempt:O}: {Error}")]
+    public static partial void DeliveryFailed(ILogger logger, long batchId, string destination, long attempt, DateTimeOffset nextAttempt, string error);
+
+    [LoggerMessage(4003, LogLevel.Error, "Batch {BatchId} parked as a dead letter for {Destination} after {Attempts} attempts: {Error}")]
+    public static partial void DeadLetter(ILogger logger, long batchId, string destination, long attempts, string error);
+
+    [LoggerMessage(4004, LogLevel.Error, "The {Destination} dispatcher failed; it restarts in {DelaySeconds} s")]
+    public static partial void DispatcherFailed(ILogger logger, Exception exception, string destination, double delaySeconds);
+
+    [LoggerMessage(5001, LogLevel.Information, "LIS database ({Provider}) schema up to date; applied versions: {Versions}")]
+    public static partial void LisSchema(ILogger logger, string provider, string versions);
+}
