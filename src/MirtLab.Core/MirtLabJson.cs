@@ -8,7 +8,6 @@ namespace MirtLab.Core;
 /// <summary>Source-generated JSON for the documents MirtLab stores and publishes: camelCase, no reflection.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     WriteIndented = false)]
 [JsonSerializable(typeof(ResultDocument))]

@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
 using MirtLab.Core.Catalog;
 
 namespace MirtLab.Core.Runs;
 
 /// <summary>The verdict on one analyte in one run.</summary>
+[JsonConverter(typeof(JsonCamelCaseEnumConverter<RunOutcome>))]
 public enum RunOutcome
 {
     Accepted,
@@ -12,6 +14,7 @@ public enum RunOutcome
 }
 
 /// <summary>How one check came out: passing, a warning that needs review, or a failure that rejects.</summary>
+[JsonConverter(typeof(JsonCamelCaseEnumConverter<CheckOutcome>))]
 public enum CheckOutcome
 {
     Pass,

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MirtLab.Core.Runs;
 
 /// <summary>The model a vendor fitted to the calibrators.</summary>
+[JsonConverter(typeof(JsonCamelCaseEnumConverter<FitModel>))]
 public enum FitModel
 {
     Linear,
@@ -8,11 +11,19 @@ public enum FitModel
 }
 
 /// <summary>The regression weighting a vendor used.</summary>
+[JsonConverter(typeof(JsonCamelCaseEnumConverter<Weighting>))]
 public enum Weighting
 {
     None,
     OneOverX,
     OneOverXSquared,
+
+    // The other weightings SCIEX Analyst offers ("Analyst Regression Equations", SCIEX knowledge base):
+    // 1 / y, 1 / y², ln x, ln y.
+    OneOverY,
+    OneOverYSquared,
+    LnX,
+    LnY,
 }
 
 /// <summary>

@@ -1,0 +1,200 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using MirtLab.Worker.Store;
+
+namespace MirtLab.Worker.Tests;
+
+/// <summary>The drop-folder lifecycle through the real host: inbox → work → archive | quarantine, store, LIS.</summary>
+public sealed class IngestLifecycleTests
+{
+    [Fact]
+    public async Task DroppedExport_IsArchived_AndItsPatientResultsLandInTheLisWithCanonicalUnitsAndFlags()
+    {
+        using var config = new TestConfig();
+        await using var host = await RunningHost.StartAsync(config);
+        File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "plate-2026-11-21.txt"));
+
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "24 patient results in the LIS");
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(config.Inbox()));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(config.Work()));
+        var archived = Assert.Single(Directory.EnumerateFiles(config.ArchiveRoot, "*", SearchOption.AllDirectories));
+        Assert.Equal("plate-2026-11-21.txt", Path.GetFileName(archived));
+        Assert.Equal(File.ReadAllBytes(Fixtures.MirtazapinePlate), File.ReadAllBytes(archived));
+
+        await using var lis = OpenLis(config);
+        var rows = (await lis.QueryAsync<(string Sample, string Analyte, double? Value, string? Unit, string? Qualifier, double? Limit, string Display, string Flags, string Status, string RawValue, long Line)>(
+            "SELECT sample_name, analyte_code, value, unit, qualifier, limit_value, display_value, flags, status, raw_value, source_line FROM mirtlab_results")).ToList();
+        Assert.All(rows, r => Assert.Equal("ng/mL", r.Unit));
+        var high = rows.Single(r => r.Sample == "P-240124 trough" && r.Analyte == "mirtazapine");
+        Assert.Equal((171.0, "HH", "P", "171.", 75L), (high.Value!.Value, high.Flags, high.Status, high.RawValue, high.Line));
+        var low = rows.Single(r => r.Sample == "P-240126 trough" && r.Analyte == "mirtazapine");
+        Assert.Equal((null, "<", 1.0, "<1.0", "<~L"), (low.Value, low.Qualifier, low.Limit!.Value, low.Display, low.Flags));
+        var final = rows.Single(r => r.Sample == "P-240117 trough" && r.Analyte == "mirtazapine");
+        Assert.Equal((46.3, "", "F"), (final.Value!.Value, final.Flags, final.Status));
+        Assert.Equal(1, LisCount(config, "SELECT COUNT(*) FROM mirtlab_runs WHERE outcome = 'accepted'"));
+        Assert.Equal(24, LisCount(config, "SELECT COUNT(*) FROM mirtlab_result_history"));
+    }
+
+    [Fact]
+    public async Task SameContentDroppedAgain_IsRecordedAsDuplicate_AndNothingIsDeliveredTwice()
+    {
+        using var config = new TestConfig();
+        await using var host = await RunningHost.StartAsync(config);
+        File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "first.txt"));
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "first delivery");
+
+        File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "second-name.txt"));
+        await Fixtures.WaitUntilAsync(() => Directory.EnumerateFiles(config.ArchiveRoot, "second-name.txt", SearchOption.AllDirectories).Any(), "duplicate archived");
+
+        var inputs = await host.Store.RecentInputsAsync(10);
+        Assert.Equal(["duplicate", "accepted"], inputs.Select(i => i.Outcome));
+        Assert.Contains("duplicates", Directory.EnumerateFiles(config.ArchiveRoot, "second-name.txt", SearchOption.AllDirectories).Single(), StringComparison.Ordinal);
+        Assert.Equal(24, LisCount(config, "SELECT COUNT(*) FROM mirtlab_results"));
+        Assert.Equal(1, LisCount(config, "SELECT COUNT(*) FROM mirtlab_runs"));
+        await using var store = await host.Store.OpenAsync();
+        Assert.Equal(1L, await store.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"));
+        Assert.Contains(await host.Store.ReadAuditAsync(), a => a.Action == "input.duplicate");
+    }
+
+    [Fact]
+    public async Task Garbage_IsQuarantinedWithAReadableReport_AndNothingIsPublished()
+    {
+        using var config = new TestConfig();
+        await using var host = await RunningHost.StartAsync(config);
+        File.WriteAllText(Path.Combine(config.Inbox(), "notes.txt"), "Sample list for Monday\nP-1, P-2\n");
+
+        var report = Path.Combine(config.Quarantine(), "notes.txt.error.json");
+        await Fixtures.WaitUntilAsync(() => File.Exists(report) && File.Exists(Path.Combine(config.Quarantine(), "notes.txt")), "quarantine with report");
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(report))!;
+        Assert.Equal("notes.txt", (string?)json["file"]);
+        Assert.Equal("ML1001", (string?)json["diagnostics"]![0]!["code"]);
+        Assert.Equal(64, ((string?)json["sha256"])!.Length);
+        Assert.Contains("no reader recognises", (string?)json["reason"], StringComparison.Ordinal);
+        Assert.False(File.Exists(config.LisDatabase) && LisCount(config, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'mirtlab_results'") == 1 && LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") > 0);
+        var audit = await host.Store.ReadAuditAsync();
+        Assert.Contains(audit, a => a.Action == "input.rejected" && a.DetailsJson.Contains("ML1001", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BadExportWithOneUnknownUnit_IsQuarantinedWhole_NoResultIsPublished()
+    {
+        using var config = new TestConfig();
+        var text = File.ReadAllText(Fixtures.MirtazapinePlate, MirtLab.Readers.Text.TextDecoder.Windows1252);
+        var lines = text.Split("\r\n");
+        lines[70] = lines[70].Replace("\tng/mL\t", "\tng/dL\t", StringComparison.Ordinal);
+        Directory.CreateDirectory(config.Inbox());
+        File.WriteAllText(Path.Combine(config.Inbox(), "bad-unit.txt"), string.Join("\r\n", lines), MirtLab.Readers.Text.TextDecoder.Windows1252);
+        await using var host = await RunningHost.StartAsync(config);
+
+        var report = Path.Combine(config.Quarantine(), "bad-unit.txt.error.json");
+        await Fixtures.WaitUntilAsync(() => File.Exists(report), "quarantine report");
+        var diagnostic = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(report))!["diagnostics"]!.AsArray().Single(d => (string?)d!["severity"] == "error")!;
+        Assert.Equal(("ML4001", 71), ((string?)diagnostic["code"], (int?)diagnostic["line"]));
+        await using var store = await host.Store.OpenAsync();
+        Assert.Equal(0L, await store.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM results"));
+        Assert.Equal(0L, await store.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"));
+    }
+
+    [Fact]
+    public async Task FileLeftInWorkByACrash_IsProcessedOnStart()
+    {
+        using var config = new TestConfig();
+        Directory.CreateDirectory(config.Work());
+        File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Work(), "claimed-before-crash.txt"));
+        await using var host = await RunningHost.StartAsync(config);
+
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "results of the recovered file");
+        Assert.Single(Directory.EnumerateFiles(config.ArchiveRoot, "claimed-before-crash.txt", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task CrashBetweenCommitAndMove_IsCompletedOnStart_WithoutRecordingADuplicate()
+    {
+        using var config = new TestConfig();
+        var settings = config.Load();
+        var store = new MirtLabStore(settings.StorePath, TimeProvider.System);
+        await store.InitializeAsync();
+        Directory.CreateDirectory(config.Work());
+        var workPath = Path.Combine(config.Work(), "committed.txt");
+        File.Copy(Fixtures.MirtazapinePlate, workPath);
+
+        // What the service had done before the crash: read, evaluated and committed, but not moved.
+        var source = MirtLab.Readers.ReadSource.FromPath(workPath);
+        var sha = Ingest.InputHasher.Compute(source);
+        var processed = new Processing.InputProcessor(settings.Rules, MirtLab.Readers.ReaderRegistry.BuiltIn()).Process(source, sha, settings.Instruments[0]);
+        var finalPath = Path.Combine(config.ArchiveRoot, "tq5500", "2026-11-21", "committed.txt");
+        await store.RecordAcceptedAsync(new InputReceipt(sha, "committed.txt", "tq5500", false, source.TotalLength, workPath, finalPath, DateTimeOffset.UtcNow), processed.Run!, settings.Destinations);
+
+        await using var host = await RunningHost.StartAsync(config);
+        await Fixtures.WaitUntilAsync(() => File.Exists(finalPath) && !File.Exists(workPath), "the interrupted move completed");
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "the committed outbox delivered");
+        var inputs = await host.Store.RecentInputsAsync(10);
+        var input = Assert.Single(inputs);
+        Assert.Equal("accepted", input.Outcome);
+        Assert.NotNull(input.FinalizedUtc);
+    }
+
+    [Fact]
+    public async Task FileStillBeingWritten_IsNotTakenUntilStable()
+    {
+        using var config = new TestConfig(j => j["Ingest"]!["StabilitySeconds"] = 1.5);
+        await using var host = await RunningHost.StartAsync(config);
+        var path = Path.Combine(config.Inbox(), "slow-copy.txt");
+        var bytes = File.ReadAllBytes(Fixtures.MirtazapinePlate);
+        await using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
+        {
+            for (var offset = 0; offset < bytes.Length; offset += 2048)
+            {
+                await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(2048, bytes.Length - offset)));
+                await stream.FlushAsync();
+                await Task.Delay(150);
+                Assert.True(File.Exists(path), "the file was taken while it was still being written");
+            }
+        }
+
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "the completed file delivered");
+        Assert.Empty(Directory.EnumerateFiles(config.DataRoot, "*.error.json", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task AuditTrail_RecordsEveryDecision_AndVerifies()
+    {
+        using var config = new TestConfig();
+        await using var host = await RunningHost.StartAsync(config);
+        File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "a.txt"));
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "delivery");
+        File.WriteAllText(Path.Combine(config.Inbox(), "b.txt"), "garbage");
+        await Fixtures.WaitUntilAsync(() => File.Exists(Path.Combine(config.Quarantine(), "b.txt")), "quarantine");
+
+        var audit = await host.Store.ReadAuditAsync();
+        Assert.Equal(["input.accepted", "input.rejected"], audit.Select(a => a.Action));
+        Assert.True(MirtLab.Core.Audit.AuditChain.Verify(audit).IsIntact);
+    }
+
+    internal static SqliteConnection OpenLis(TestConfig config)
+    {
+        var connection = new SqliteConnection($"Data Source={config.LisDatabase};Mode=ReadOnly");
+        connection.Open();
+        return connection;
+    }
+
+    internal static long LisCount(TestConfig config, string sql)
+    {
+        if (!File.Exists(config.LisDatabase))
+        {
+            return -1;
+        }
+
+        try
+        {
+            using var connection = OpenLis(config);
+            return connection.ExecuteScalar<long>(sql);
+        }
+        catch (SqliteException)
+        {
+            return -1;
+        }
+    }
+}
