@@ -22,6 +22,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly Lock _logGate = new();
     private Process? _process;
     private bool _paused;
+    private int _runStart;
 
     private MosquittoBroker(MosquittoOptions options, string executable)
     {
@@ -63,6 +64,18 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>What mosquitto logged since it was last (re)started.</summary>
+    public string LogSinceStart
+    {
+        get
+        {
+            lock (_logGate)
+            {
+                return _log.ToString(_runStart, _log.Length - _runStart);
+            }
+        }
+    }
+
     /// <summary>Finds mosquitto ($MOSQUITTO, /usr/sbin, /usr/local/sbin, PATH) or throws saying how to get it.</summary>
     public static string FindExecutable() =>
         FindTool("mosquitto", Environment.GetEnvironmentVariable("MOSQUITTO"), "/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto");
@@ -92,6 +105,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
 
         _process?.Dispose();
+        lock (_logGate)
+        {
+            _runStart = _log.Length;
+        }
+
         AppendLog($"---- starting {Executable} -c {ConfigFile} (port {Port})");
         var start = new ProcessStartInfo(Executable)
         {
@@ -160,11 +178,14 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until a log line contains <paramref name="text"/>, e.g. "sub-1 1 lab/#" once that subscription exists.</summary>
+    /// <summary>
+    /// Waits until a line logged since the last (re)start contains <paramref name="text"/>, e.g. "sub-1 1 lab/#"
+    /// once that subscription exists.
+    /// </summary>
     public async Task WaitForLogAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var stopwatch = Stopwatch.StartNew();
-        while (!Log.Contains(text, StringComparison.Ordinal))
+        while (!LogSinceStart.Contains(text, StringComparison.Ordinal))
         {
             if (stopwatch.Elapsed > timeout)
             {
@@ -241,7 +262,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
         Line($"set_tcp_nodelay true");
         Line($"log_dest stderr");
         Line($"log_timestamp_format %H:%M:%S");
-        Line($"log_type {(o.DebugLog ? "all" : "error warning notice information subscribe unsubscribe")}");
+        foreach (var logType in o.DebugLog ? ["all"] : new[] { "error", "warning", "notice", "information", "subscribe", "unsubscribe" })
+        {
+            // One type per line: mosquitto reads only the first word of a log_type line.
+            Line($"log_type {logType}");
+        }
         if (o.Users is { } users)
         {
             var passwordFile = _folder.Combine("passwd");
@@ -331,7 +356,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
             _log.Append(line).Append('\n');
             if (_log.Length > MaxLogChars)
             {
-                _log.Remove(0, _log.Length - (MaxLogChars / 2));
+                var removed = _log.Length - (MaxLogChars / 2);
+                _log.Remove(0, removed);
+                _runStart = Math.Max(0, _runStart - removed);
             }
         }
     }

@@ -179,21 +179,30 @@ internal sealed class FakeBrokerConnection : IDisposable
 
     private async Task ReadLoopAsync()
     {
-        var buffer = new List<byte>();
-        var chunk = new byte[64 * 1024];
+        var buffer = new byte[64 * 1024];
+        int start = 0, end = 0;
         try
         {
             while (true)
             {
-                var read = await _stream.ReadAsync(chunk);
+                if (end == buffer.Length)
+                {
+                    // Compact, and grow when one packet does not fit.
+                    var target = start == 0 ? new byte[buffer.Length * 2] : buffer;
+                    buffer.AsSpan(start, end - start).CopyTo(target);
+                    (buffer, end, start) = (target, end - start, 0);
+                }
+
+                var read = await _stream.ReadAsync(buffer.AsMemory(end));
                 if (read == 0)
                 {
                     break;
                 }
 
-                buffer.AddRange(chunk.AsSpan(0, read));
-                while (TryTake(buffer, out var packet))
+                end += read;
+                while (TryTake(buffer.AsSpan(start, end - start), out var packet, out var consumed))
                 {
+                    start += consumed;
                     _received.Writer.TryWrite(packet);
                     if (packet is DisconnectPacket)
                     {
@@ -212,9 +221,8 @@ internal sealed class FakeBrokerConnection : IDisposable
         }
     }
 
-    private bool TryTake(List<byte> buffer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MqttPacket? packet)
+    private bool TryTake(ReadOnlySpan<byte> bytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MqttPacket? packet, out int consumed)
     {
-        var bytes = buffer.ToArray();
         if (bytes.Length > 0 && bytes[0] >> 4 == (int)MqttPacketType.Connect
             && MqttPacketCodec.TryReadFixedHeader(bytes, out var headerLength, out var remainingLength)
             && bytes.Length >= headerLength + remainingLength)
@@ -223,12 +231,6 @@ internal sealed class FakeBrokerConnection : IDisposable
             Version = (MqttProtocolVersion)bytes[headerLength + 6];
         }
 
-        if (MqttPacketCodec.TryDecode(bytes, Version, int.MaxValue, out packet, out var consumed))
-        {
-            buffer.RemoveRange(0, consumed);
-            return true;
-        }
-
-        return false;
+        return MqttPacketCodec.TryDecode(bytes, Version, int.MaxValue, out packet, out consumed);
     }
 }
