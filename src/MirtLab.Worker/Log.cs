@@ -48,4 +48,13 @@ internal static partial class Log
 
     [LoggerMessage(5001, LogLevel.Information, "LIS database ({Provider}) schema up to date; applied versions: {Versions}")]
     public static partial void LisSchema(ILogger logger, string provider, string versions);
+
+    [LoggerMessage(6101, LogLevel.Warning, "MQTT broker {Host}:{Port} unreachable, retrying in {DelaySeconds} s: {Error}")]
+    public static partial void MqttUnreachable(ILogger logger, string host, int port, double delaySeconds, string error);
+
+    [LoggerMessage(6102, LogLevel.Information, "MQTT connection {State} ({Host}:{Port}){Error}")]
+    public static partial void MqttState(ILogger logger, string state, string host, int port, string? error);
+
+    [LoggerMessage(6103, LogLevel.Warning, "MQTT status message not sent: {Error}")]
+    public static partial void MqttStopFailed(ILogger logger, string error);
 }

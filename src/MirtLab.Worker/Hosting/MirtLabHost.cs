@@ -45,6 +45,13 @@ public static class MirtLabHost
                 sp.GetRequiredService<LisWriter>(), settings.Node.Name, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LisDestination>>()));
         }
 
+        if (settings.Mqtt.Enabled)
+        {
+            services.AddSingleton<MqttConnectionService>();
+            services.AddHostedService(sp => sp.GetRequiredService<MqttConnectionService>());
+            services.AddSingleton<IDeliveryDestination, MqttDestination>();
+        }
+
         services.AddHostedService(sp => new DispatcherSet(sp.GetServices<IDeliveryDestination>().Select(d => ActivatorUtilities.CreateInstance<OutboxDispatcher>(sp, d)).ToList()));
 
         var app = builder.Build();
@@ -52,9 +59,18 @@ public static class MirtLabHost
         return app;
     }
 
-    /// <summary>Prepares what must exist before the service starts (the store); a failure here stops the start.</summary>
+    /// <summary>Prepares what must exist before the service starts (folders, the store); a failure here stops the start.</summary>
     public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
+        var settings = app.Services.GetRequiredService<MirtLabSettings>();
+        foreach (var instrument in settings.Instruments)
+        {
+            Directory.CreateDirectory(instrument.Inbox);
+            Directory.CreateDirectory(Path.Combine(settings.WorkRoot, instrument.Id));
+            Directory.CreateDirectory(Path.Combine(settings.ArchiveRoot, instrument.Id));
+            Directory.CreateDirectory(Path.Combine(settings.QuarantineRoot, instrument.Id));
+        }
+
         await app.Services.GetRequiredService<MirtLabStore>().InitializeAsync(cancellationToken);
     }
 

@@ -14,25 +14,57 @@ public sealed record InputReceipt(
     string FinalPath,
     DateTimeOffset ReceivedUtc);
 
-/// <summary>An input record from the store.</summary>
-public sealed record StoredInput(
-    long Id,
-    string Sha256,
-    string Name,
-    string Instrument,
-    string Outcome,
-    string? Format,
-    string WorkPath,
-    string FinalPath,
-    string? FinalizedUtc,
-    string ReceivedUtc,
-    string DiagnosticsJson);
+/// <summary>An input record from the store (a class with setters: Dapper maps SQLite NULLs into it whatever their storage class).</summary>
+public sealed class StoredInput
+{
+    public long Id { get; init; }
+
+    public string Sha256 { get; init; } = string.Empty;
+
+    public string Name { get; init; } = string.Empty;
+
+    public string Instrument { get; init; } = string.Empty;
+
+    public string Outcome { get; init; } = string.Empty;
+
+    public string? Format { get; init; }
+
+    public string WorkPath { get; init; } = string.Empty;
+
+    public string FinalPath { get; init; } = string.Empty;
+
+    public string? FinalizedUtc { get; init; }
+
+    public string ReceivedUtc { get; init; } = string.Empty;
+
+    public string DiagnosticsJson { get; init; } = "[]";
+}
 
 /// <summary>One delivery unit for one destination: a run and the patient results (revisions) it carries.</summary>
 public sealed record DeliveryBatch(long BatchId, string Kind, RunDocument Run, IReadOnlyList<ResultDocument> Results);
 
 /// <summary>An outbox entry that is due.</summary>
-public sealed record OutboxEntry(long BatchId, string Destination, long Attempts, string CreatedUtc);
+public sealed class OutboxEntry
+{
+    public long BatchId { get; init; }
+
+    public string Destination { get; init; } = string.Empty;
+
+    public long Attempts { get; init; }
+
+    public string CreatedUtc { get; init; } = string.Empty;
+}
 
 /// <summary>A destination's backlog: entries waiting, the oldest of them, and dead letters.</summary>
-public sealed record DestinationBacklog(string Destination, long Pending, string? OldestPendingUtc, long Dead, string? LastError);
+public sealed class DestinationBacklog
+{
+    public string Destination { get; init; } = string.Empty;
+
+    public long Pending { get; init; }
+
+    public string? OldestPendingUtc { get; init; }
+
+    public long Dead { get; init; }
+
+    public string? LastError { get; init; }
+}
