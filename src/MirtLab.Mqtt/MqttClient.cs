@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,8 @@ public sealed class MqttClient : IMqttClient
     private Exception? _lastError;
     private MqttProtocolVersion? _negotiatedVersion;
     private uint? _brokerMaximumPacketSize;
+    private bool _brokerAcceptsQoS1 = true;
+    private bool _brokerAcceptsRetain = true;
     private int _window;
     private CancellationTokenSource? _lifetime;
     private Task? _supervisor;
@@ -154,6 +157,11 @@ public sealed class MqttClient : IMqttClient
         MqttTopic.ValidateMessage(message, nameof(message));
         var properties = MqttProperties.FromMessage(message);
         CheckPacketSize(message, properties);
+        if (UnsupportedByBroker(message) is { } unsupported)
+        {
+            throw new MqttPublishException(message.Topic, unsupported, "the broker announced this in CONNACK");
+        }
+
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled(cancellationToken);
@@ -268,6 +276,8 @@ public sealed class MqttClient : IMqttClient
             _connection = connection;
             _negotiatedVersion = connection.Version;
             _brokerMaximumPacketSize = properties?.MaximumPacketSize;
+            _brokerAcceptsQoS1 = properties?.MaximumQoS is not 0;
+            _brokerAcceptsRetain = properties?.RetainAvailable is not 0;
             _window = Math.Min(_options.MaxInflightMessages, properties?.ReceiveMaximum ?? ushort.MaxValue);
 
             // A smaller Receive Maximum than last time: the newest in-flight messages go back to the queue.
@@ -284,11 +294,24 @@ public sealed class MqttClient : IMqttClient
 
             // MQTT-4.4.0-1 (5.0) / MQTT-4.4.0-1 (3.1.1): resend unacknowledged PUBLISH packets, in order, with DUP.
             // Without a session the broker has forgotten them, but the application still waits: send them anyway.
-            resent = _inflight.Count;
-            foreach (var op in _inflight)
+            for (var node = _inflight.First; node is not null;)
             {
-                connection.TryEnqueue(op.CreatePacket(dup: true));
+                var op = node.Value;
+                node = node.Next;
+                if (UnsupportedByBrokerLocked(op.Message) is { } unsupported)
+                {
+                    _inflight.Remove(op.Node);
+                    _inflightById.Remove(op.PacketId);
+                    _packetIds.Release(op.PacketId);
+                    FailLocked(op, new MqttPublishException(op.Message.Topic, unsupported, "the broker announced this in CONNACK"));
+                }
+                else
+                {
+                    connection.TryEnqueue(op.CreatePacket(dup: true));
+                }
             }
+
+            resent = _inflight.Count;
 
             PumpLocked(connection);
             if (!connAck.SessionPresent && _subscriptions.Count > 0)
@@ -520,7 +543,12 @@ public sealed class MqttClient : IMqttClient
 
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                op.Cancellation.Unregister();
+                throw new ObjectDisposedException(GetType().FullName);
+            }
+
             if (op.State != OutgoingPublishState.New)
             {
                 return op.Completion.Task;
@@ -529,7 +557,7 @@ public sealed class MqttClient : IMqttClient
             if (_state is not (MqttConnectionState.Connected or MqttConnectionState.Reconnecting))
             {
                 op.State = OutgoingPublishState.Done;
-                op.Cancellation.Dispose();
+                op.Cancellation.Unregister();
                 return Task.FromException(NotConnected("call ConnectAsync first"));
             }
 
@@ -570,6 +598,14 @@ public sealed class MqttClient : IMqttClient
         {
             _waiting.RemoveFirst();
             var op = node.Value;
+
+            // Sending what the broker said it does not support gets the connection closed (MQTT-3.2.2-11,
+            // -14), and the resend after reconnect would close it again, forever.
+            if (UnsupportedByBrokerLocked(op.Message) is { } unsupported)
+            {
+                FailLocked(op, new MqttPublishException(op.Message.Topic, unsupported, "the broker announced this in CONNACK"));
+                continue;
+            }
             op.PacketId = _packetIds.Allocate();
             op.State = OutgoingPublishState.InFlight;
             _inflight.AddLast(node);
@@ -628,6 +664,11 @@ public sealed class MqttClient : IMqttClient
             ResponseTopic = properties?.ResponseTopic,
             CorrelationData = properties?.CorrelationData,
         };
+        if (publish.Dup)
+        {
+            Log.DuplicateReceived(_logger, publish.Topic, publish.PacketId);
+        }
+
         var acknowledgeOn = publish.QualityOfService == MqttQualityOfService.AtLeastOnce ? connection : null;
         _incoming.Writer.TryWrite(new IncomingMessage(message, acknowledgeOn, publish.PacketId));
     }
@@ -654,7 +695,7 @@ public sealed class MqttClient : IMqttClient
             PumpLocked(connection);
         }
 
-        op.Cancellation.Dispose();
+        op.Cancellation.Unregister();
         if (ack.ReasonCode.IsFailure())
         {
             Log.PublishRejected(_logger, _broker, op.Message.Topic, ack.ReasonCode);
@@ -669,6 +710,7 @@ public sealed class MqttClient : IMqttClient
     private void OnRequestAnswered(MqttConnection connection, ushort packetId, MqttPacket response)
     {
         PendingRequest? request;
+        MqttProtocolException? mismatch = null;
         lock (_gate)
         {
             if (!_requests.TryGetValue(packetId, out request) || request.Connection != connection)
@@ -692,15 +734,22 @@ public sealed class MqttClient : IMqttClient
             };
             if (expectedCount != actualCount)
             {
-                connection.Abort(new MqttProtocolException(
+                mismatch = new MqttProtocolException(
                     $"Broker {_broker} answered {request.Packet} with a {response} that does not match it (MQTT-3.9.3-1, MQTT-3.11.3-1).",
-                    MqttReasonCode.ProtocolError));
-                return;
+                    MqttReasonCode.ProtocolError);
             }
+            else
+            {
+                _requests.Remove(packetId);
+                _packetIds.Release(packetId);
+                RecordSubscriptionsLocked(request.Packet, response);
+            }
+        }
 
-            _requests.Remove(packetId);
-            _packetIds.Release(packetId);
-            RecordSubscriptionsLocked(request.Packet, response);
+        if (mismatch is not null)
+        {
+            connection.Abort(mismatch);
+            return;
         }
 
         request.Completion.TrySetResult(response);
@@ -781,9 +830,10 @@ public sealed class MqttClient : IMqttClient
                 }
             }
         }
-        catch (MqttException ex)
+        catch (Exception ex)
         {
-            // The connection went again; the next reconnect subscribes again.
+            // Fire-and-forget: nothing may escape unobserved. Usually the connection went again, and the next
+            // reconnect subscribes again.
             Log.ResubscribeFailed(_logger, string.Join(", ", subscriptions.Select(s => s.Key)), _broker, ex);
         }
     }
@@ -808,9 +858,22 @@ public sealed class MqttClient : IMqttClient
 
         if (size > limit)
         {
-            throw new MqttPublishException(message.Topic, MqttReasonCode.PacketTooLarge, $"{size} bytes; the broker accepts at most {limit}");
+            throw new MqttPublishException(message.Topic, MqttReasonCode.PacketTooLarge, string.Create(CultureInfo.InvariantCulture, $"{size} bytes; the broker accepts at most {limit}"));
         }
     }
+
+    private MqttReasonCode? UnsupportedByBroker(MqttApplicationMessage message)
+    {
+        lock (_gate)
+        {
+            return UnsupportedByBrokerLocked(message);
+        }
+    }
+
+    private MqttReasonCode? UnsupportedByBrokerLocked(MqttApplicationMessage message) =>
+        message.QualityOfService == MqttQualityOfService.AtLeastOnce && !_brokerAcceptsQoS1 ? MqttReasonCode.QoSNotSupported
+        : message.Retain && !_brokerAcceptsRetain ? MqttReasonCode.RetainNotSupported
+        : null;
 
     private List<OutgoingPublish> TakePublishesLocked()
     {
@@ -846,11 +909,19 @@ public sealed class MqttClient : IMqttClient
         return taken;
     }
 
+    /// <summary>Safe under the lock: Unregister does not wait for a running cancel callback, and continuations run asynchronously.</summary>
+    private static void FailLocked(OutgoingPublish op, Exception error)
+    {
+        op.State = OutgoingPublishState.Done;
+        op.Cancellation.Unregister();
+        op.Completion.TrySetException(error);
+    }
+
     private static void Fail(List<OutgoingPublish> ops, Exception error)
     {
         foreach (var op in ops)
         {
-            op.Cancellation.Dispose();
+            op.Cancellation.Unregister();
             op.Completion.TrySetException(error);
         }
     }

@@ -71,7 +71,11 @@ internal sealed class MqttConnection : IAsyncDisposable
     public async Task CloseAsync(DisconnectPacket disconnect, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (TryEnqueue(disconnect, written))
+        var queued = TryEnqueue(disconnect, written);
+
+        // Nothing may follow DISCONNECT (MQTT-3.14.4-2): later packets are refused and their senders told so.
+        _outgoing.Writer.TryComplete();
+        if (queued)
         {
             try
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace MirtLab.Mqtt;
@@ -27,7 +28,7 @@ internal static class MqttTopic
 
         if (bytes > ushort.MaxValue)
         {
-            throw new ArgumentException($"The {what} is {bytes} UTF-8 bytes; MQTT allows at most 65535.", paramName);
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The {what} is {bytes} UTF-8 bytes; MQTT allows at most 65535."), paramName);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MirtLab.Mqtt.Protocol;
 
 internal static partial class MqttPacketCodec
@@ -20,7 +22,7 @@ internal static partial class MqttPacketCodec
         {
             4 => MqttProtocolVersion.V311,
             5 => MqttProtocolVersion.V500,
-            _ => throw r.Error(levelAt, "protocol level", $"level {level} is neither 4 (MQTT 3.1.1) nor 5 (MQTT 5.0)", MqttReasonCode.UnsupportedProtocolVersion),
+            _ => throw r.Error(levelAt, "protocol level", string.Create(CultureInfo.InvariantCulture, $"level {level} is neither 4 (MQTT 3.1.1) nor 5 (MQTT 5.0)"), MqttReasonCode.UnsupportedProtocolVersion),
         };
 
         var flagsAt = r.Position;
@@ -149,7 +151,7 @@ internal static partial class MqttPacketCodec
             return new ConnAckPacket
             {
                 SessionPresent = (flags & 0x01) != 0,
-                ReasonCode = FromV311ReturnCode(code) ?? throw r.Error(codeAt, "return code", $"return code {code} is reserved (MQTT 3.1.1 §3.2.2.3)"),
+                ReasonCode = FromV311ReturnCode(code) ?? throw r.Error(codeAt, "return code", string.Create(CultureInfo.InvariantCulture, $"return code {code} is reserved (MQTT 3.1.1 §3.2.2.3)")),
             };
         }
 
@@ -376,7 +378,7 @@ internal static partial class MqttPacketCodec
             var code = r.ReadByte("return code");
             if (version == MqttProtocolVersion.V311 && code is not (0 or 1 or 2 or 0x80))
             {
-                throw r.Error(codeAt, "return code", $"0x{code:X2} is not 0x00, 0x01, 0x02 or 0x80 (MQTT-3.9.3-2)");
+                throw r.Error(codeAt, "return code", string.Create(CultureInfo.InvariantCulture, $"0x{code:X2} is not 0x00, 0x01, 0x02 or 0x80 (MQTT-3.9.3-2)"));
             }
 
             codes.Add((MqttReasonCode)code);

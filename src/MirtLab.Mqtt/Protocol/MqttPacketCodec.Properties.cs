@@ -187,7 +187,7 @@ internal static partial class MqttPacketCodec
     {
         var at = r.Position;
         var value = r.ReadByte(name);
-        return value <= 1 ? value : throw r.Error(at, name, $"value {value} where only 0 or 1 is allowed", MqttReasonCode.ProtocolError);
+        return value <= 1 ? value : throw r.Error(at, name, string.Create(CultureInfo.InvariantCulture, $"value {value} where only 0 or 1 is allowed"), MqttReasonCode.ProtocolError);
     }
 
     private static ushort ReadNonZeroUInt16(ref MqttSpanReader r, string name, string problem)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 
 namespace MirtLab.Mqtt.Protocol;
 
@@ -85,7 +86,7 @@ internal ref struct MqttSpanWriter
     {
         if (bytes.Length > ushort.MaxValue)
         {
-            throw new ArgumentException($"Binary data of {bytes.Length} bytes is longer than MQTT's 65535.", nameof(bytes));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Binary data of {bytes.Length} bytes is longer than MQTT's 65535."), nameof(bytes));
         }
 
         WriteUInt16((ushort)bytes.Length);

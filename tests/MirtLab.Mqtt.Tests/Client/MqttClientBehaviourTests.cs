@@ -452,5 +452,29 @@ public sealed class MqttClientBehaviourTests
         Assert.Contains("QoS 2 (exactly once) is not", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BrokerWithoutQoS1OrRetain_MessagesItCannotTakeFailInsteadOfBeingResentForever()
+    {
+        await using var broker = new FakeBroker();
+        await using var client = new MqttClient(broker.ClientOptions());
+        var connecting = client.ConnectAsync(Ct);
+        var (first, _) = await broker.AcceptAndConnAckAsync();
+        await connecting;
+        var queued = client.PublishAsync(Message(1), Ct);
+        await first.ReadAsync<PublishPacket>();
+
+        // The broker comes back without QoS 1 and without retained messages (MQTT 3.2.2.3.4, 3.2.2.3.5).
+        first.Abort();
+        var (second, _) = await broker.AcceptAndConnAckAsync(properties: new MqttProperties { MaximumQoS = 0, RetainAvailable = 0 });
+
+        var resendRefused = await Assert.ThrowsAsync<MqttPublishException>(() => queued.WaitAsync(TestClients.Patience, Ct));
+        Assert.Equal(MqttReasonCode.QoSNotSupported, resendRefused.ReasonCode);
+        await client.WaitForStateAsync(MqttConnectionState.Connected);
+        var retained = await Assert.ThrowsAsync<MqttPublishException>(() => client.PublishAsync(TestClients.Message("lab/v1/s", "x", MqttQualityOfService.AtMostOnce, retain: true), Ct));
+        Assert.Equal(MqttReasonCode.RetainNotSupported, retained.ReasonCode);
+        await client.PublishAsync(Message(2, MqttQualityOfService.AtMostOnce), Ct);
+        Assert.Equal("2", Text(await second.ReadAsync<PublishPacket>()));
+    }
+
     private static string Text(PublishPacket publish) => Encoding.UTF8.GetString(publish.Payload.Span);
 }

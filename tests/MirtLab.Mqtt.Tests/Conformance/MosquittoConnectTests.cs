@@ -9,22 +9,6 @@ public sealed class MosquittoConnectTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(MqttProtocolVersion.V311, MqttProtocolVersion.V311, "p2")]
-    [InlineData(MqttProtocolVersion.V500, MqttProtocolVersion.V500, "p5")]
-    [InlineData(MqttProtocolVersion.Auto, MqttProtocolVersion.V500, "p5")]
-    public async Task Connect_EachProtocolVersion_IsTheOneMosquittoSees(MqttProtocolVersion requested, MqttProtocolVersion expected, string mosquittoTag)
-    {
-        await using var broker = await MosquittoBroker.StartAsync(cancellationToken: Ct);
-        var options = TestClients.For(broker, "connect", requested);
-
-        await using var client = await TestClients.ConnectAsync(options);
-
-        Assert.True(client.IsConnected);
-        Assert.Equal(expected, client.ProtocolVersion);
-        await broker.WaitForLogAsync($"as {options.ClientId} ({mosquittoTag},", TestClients.Patience, Ct);
-    }
-
-    [Theory]
     [InlineData(MqttProtocolVersion.V311)]
     [InlineData(MqttProtocolVersion.V500)]
     public async Task Password_Right_IsAccepted(MqttProtocolVersion version)
