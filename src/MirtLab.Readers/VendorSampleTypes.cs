@@ -36,6 +36,11 @@ public static class VendorSampleTypes
         ["Wash"] = SampleType.Solvent,
         ["System Suitability"] = SampleType.SystemSuitability,
         ["SST"] = SampleType.SystemSuitability,
+
+        // Agilent MassHunter Quant writes its sample types without spaces.
+        ["MatrixBlank"] = SampleType.Blank,
+        ["TuneCheck"] = SampleType.SystemSuitability,
+        ["ResponseCheck"] = SampleType.SystemSuitability,
     };
 
     public static bool TryMap(string? vendorWord, out SampleType type)

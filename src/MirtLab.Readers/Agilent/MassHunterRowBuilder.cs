@@ -1,0 +1,164 @@
+using System.Globalization;
+using MirtLab.Core.Diagnostics;
+using MirtLab.Core.Results;
+using MirtLab.Readers.Delimited;
+
+namespace MirtLab.Readers.Agilent;
+
+/// <summary>Where a sample's own columns are (MassHunter's <c>Sample</c> group, or a sample group of the compound table).</summary>
+internal sealed class MassHunterSampleColumns
+{
+    public int Name { get; init; } = -1;
+
+    public int DataFile { get; init; } = -1;
+
+    public int Type { get; init; } = -1;
+
+    public int Level { get; init; } = -1;
+
+    public int AcquisitionDate { get; init; } = -1;
+
+    public int Dilution { get; init; } = -1;
+
+    public int Comment { get; init; } = -1;
+
+    public int QuantitationMessage { get; init; } = -1;
+
+    /// <summary>Unnamed summary columns (outlier / quantitation-message summary, <c>!</c>).</summary>
+    public IReadOnlyList<int> Summaries { get; init; } = [];
+
+    public static MassHunterSampleColumns From(MassHunterGroup group, IReadOnlyList<string> subHeaders) => new()
+    {
+        Name = group.Find("Name", "Sample Name"),
+        DataFile = group.Find("Data File"),
+        Type = group.Find("Type", "Sample Type"),
+        Level = group.Find("Level"),
+        AcquisitionDate = group.Find("Acq. Date-Time", "Acq Date-Time", "Acquisition Date-Time"),
+        Dilution = group.Find("Dil.", "Dilution"),
+        Comment = group.Find("Comment"),
+        QuantitationMessage = group.Find("Quantitation Message"),
+        Summaries = Enumerable.Range(group.Start, group.End - group.Start)
+            .Where(i => i >= subHeaders.Count || subHeaders[i].Length == 0)
+            .ToList(),
+    };
+}
+
+/// <summary>A sample's facts read from one row, shared by all its compounds.</summary>
+internal sealed record MassHunterSample(
+    string Name,
+    string? DataFile,
+    SampleType Type,
+    string? VendorType,
+    string? Level,
+    DateTime? Acquired,
+    decimal? Dilution,
+    string? Comment,
+    IReadOnlyList<string> Flags,
+    IReadOnlyList<string> Messages);
+
+/// <summary>Turns MassHunter cells into rows: the sample's facts once, then one result per compound.</summary>
+internal static class MassHunterRowBuilder
+{
+    /// <summary>Reads the sample's own cells; null (with the errors reported) when the row cannot be attributed.</summary>
+    public static MassHunterSample? ReadSample(RowCells cells, MassHunterSampleColumns columns, IReadOnlyList<string> subHeaders, string? fallbackName, IEnumerable<string> extraMessages)
+    {
+        var name = cells.Text(columns.Name);
+        if (name.Length == 0)
+        {
+            name = fallbackName ?? string.Empty;
+        }
+
+        if (name.Length == 0)
+        {
+            cells.Error(DiagnosticCodes.MissingSampleOrCompound, columns.Name, "Name", "the row has no sample name, so its results cannot be attributed");
+        }
+
+        var type = cells.SampleType(columns.Type, "Type", null, out var vendorType);
+        var acquired = cells.Date(columns.AcquisitionDate, "Acq. Date-Time");
+        var dilution = cells.Decimal(columns.Dilution, "Dil.", "dilution factor");
+
+        var flags = new List<string>();
+        foreach (var index in columns.Summaries)
+        {
+            var text = cells.Text(index);
+            if (text.Length > 0)
+            {
+                flags.Add(string.Create(CultureInfo.InvariantCulture, $"MassHunter summary (column {index + 1}): {text}"));
+            }
+        }
+
+        var messages = new List<string>();
+        foreach (var text in extraMessages.Append(cells.Text(columns.QuantitationMessage)))
+        {
+            messages.AddRange(text.Split('\n').Select(m => m.Trim()).Where(m => m.Length > 0));
+        }
+
+        return name.Length == 0
+            ? null
+            : new MassHunterSample(name, cells.TextOrNull(columns.DataFile), type, vendorType, cells.TextOrNull(columns.Level), acquired,
+                dilution, cells.TextOrNull(columns.Comment), flags, messages);
+    }
+
+    /// <summary>One compound's result for the sample; bad cells are reported (check <see cref="RowCells.RowHasErrors"/>).</summary>
+    public static InstrumentResult ReadCompound(RowCells cells, MassHunterSample sample, MassHunterCompoundColumns compound, IReadOnlyList<string> compoundNames, IReadOnlyList<string> subHeaders, ReaderContext context)
+    {
+        var value = compound.ValueColumn >= 0
+            ? cells.Value(compound.ValueColumn, compound.ValueHeader, "concentration", out var raw)
+            : ResultValue.NoValue(raw = string.Empty);
+
+        var flags = new List<string>(sample.Flags);
+        foreach (var message in sample.Messages)
+        {
+            // A message names its compound first ("S1P d20:1 [M>113]: The retention times ..."); one that names
+            // none of the compounds concerns the whole injection.
+            if (message.StartsWith(compound.Name + ":", StringComparison.Ordinal) || !NamesACompound(message))
+            {
+                flags.Add("MassHunter quantitation message: " + message);
+            }
+        }
+
+        if (compound.ManualIntegration >= 0 && MassHunterCsv.ManualIntegrationFlag(cells.Text(compound.ManualIntegration)) is string mi)
+        {
+            flags.Add(mi);
+        }
+
+        foreach (var (index, header) in compound.Outliers)
+        {
+            var text = cells.Text(index);
+            if (text.Length > 0)
+            {
+                flags.Add($"MassHunter {header}: {text}");
+            }
+        }
+
+        return new InstrumentResult
+        {
+            Source = new SourcePosition(null, cells.Line),
+            SampleName = sample.Name,
+            SampleType = sample.Type,
+            VendorSampleType = sample.VendorType,
+            Level = sample.Level,
+            RawAnalyte = compound.Name,
+            IsInternalStandard = compound.IsInternalStandard,
+            InternalStandard = cells.TextOrNull(compound.InternalStandardName),
+            RawValueText = raw,
+            Value = value,
+            RawUnit = context.DefaultUnit,
+            Nominal = cells.Decimal(compound.ExpectedConcentration, Header(compound.ExpectedConcentration), "expected concentration"),
+            Area = cells.Double(compound.Area, Header(compound.Area), "area"),
+            Height = cells.Double(compound.Height, Header(compound.Height), "height"),
+            InternalStandardArea = cells.Double(compound.InternalStandardResponse, Header(compound.InternalStandardResponse), "ISTD response"),
+            RetentionTime = cells.Double(compound.RetentionTime, Header(compound.RetentionTime), "retention time"),
+            SignalToNoise = cells.Double(compound.SignalToNoise, Header(compound.SignalToNoise), "S/N"),
+            DilutionFactor = sample.Dilution,
+            VendorAccuracy = cells.Decimal(compound.Accuracy, Header(compound.Accuracy), "accuracy"),
+            AcquiredLocal = sample.Acquired,
+            Comment = sample.Comment,
+            VendorFlags = flags,
+        };
+
+        string Header(int index) => index >= 0 && index < subHeaders.Count ? subHeaders[index] : string.Empty;
+
+        bool NamesACompound(string message) => compoundNames.Any(n => message.StartsWith(n + ":", StringComparison.Ordinal));
+    }
+}

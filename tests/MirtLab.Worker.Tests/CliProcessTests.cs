@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MirtLab.Testing;
+using MirtLab.Worker.Cli;
+
+namespace MirtLab.Worker.Tests;
+
+/// <summary>The real <c>mirtlab</c> executable, as lab IT and validation staff run it.</summary>
+public sealed class CliProcessTests
+{
+    [Fact]
+    public async Task CheckJson_GoodExport_ExitsZeroWithOneJsonDocument()
+    {
+        var (exit, stdout, _) = await RunAsync("check", Fixtures.MirtazapinePlate, "--json");
+        Assert.Equal(ExitCodes.Ok, exit);
+        var json = JsonNode.Parse(stdout)!;
+        Assert.Equal("accepted", (string?)json["status"]);
+        Assert.Equal(58, json["results"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task CheckJson_BadInput_ExitsTwo()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Combine("empty.txt");
+        await File.WriteAllBytesAsync(path, []);
+        var (exit, stdout, _) = await RunAsync("check", path, "--json");
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Equal("ML1002", (string?)JsonNode.Parse(stdout)!["diagnostics"]![0]!["code"]);
+    }
+
+    [Fact]
+    public async Task Service_WithABadSetting_RefusesToStartNamingTheKey()
+    {
+        using var config = new TestConfig(j => j["Instruments"]![0]!["TimeZone"] = "Mars/Olympus");
+        var (exit, _, stderr) = await RunAsync("--config", config.ConfigFile);
+        Assert.Equal(ExitCodes.BadConfiguration, exit);
+        Assert.Contains("MirtLab cannot start:", stderr, StringComparison.Ordinal);
+        Assert.Contains("Setting 'Instruments:0:TimeZone' is 'Mars/Olympus'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_ListsTheVerbs()
+    {
+        var (exit, stdout, _) = await RunAsync("--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("check", stdout, StringComparison.Ordinal);
+        Assert.Contains("--config", stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs mirtlab.dll (built beside the tests) from the repository root, as the README does.</summary>
+    internal static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mirtlab.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
