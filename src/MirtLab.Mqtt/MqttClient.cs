@@ -117,7 +117,13 @@ public sealed class MqttClient : IMqttClient
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (State != MqttConnectionState.Disconnected || _lifetime is not null)
+            if (State == MqttConnectionState.Disconnected && _lifetime is not null)
+            {
+                // Lost with AutoReconnect off: finish that session before starting anew.
+                await DisconnectCoreAsync(cancellationToken);
+            }
+
+            if (State != MqttConnectionState.Disconnected)
             {
                 throw new InvalidOperationException($"The MQTT client for {_broker} is already {State}; call DisconnectAsync first.");
             }
@@ -292,7 +298,7 @@ public sealed class MqttClient : IMqttClient
                 _waiting.AddFirst(last);
             }
 
-            // MQTT-4.4.0-1 (5.0) / MQTT-4.4.0-1 (3.1.1): resend unacknowledged PUBLISH packets, in order, with DUP.
+            // MQTT-4.4.0-1: resend unacknowledged PUBLISH packets, in order, with DUP set.
             // Without a session the broker has forgotten them, but the application still waits: send them anyway.
             for (var node = _inflight.First; node is not null;)
             {
@@ -312,7 +318,6 @@ public sealed class MqttClient : IMqttClient
             }
 
             resent = _inflight.Count;
-
             PumpLocked(connection);
             if (!connAck.SessionPresent && _subscriptions.Count > 0)
             {
@@ -360,7 +365,6 @@ public sealed class MqttClient : IMqttClient
                 pending = _inflight.Count + _waiting.Count;
                 if (!lifetime.IsCancellationRequested)
                 {
-                    _lastError = error;
                     if (_options.AutoReconnect)
                     {
                         args = ChangeStateLocked(MqttConnectionState.Reconnecting, error);

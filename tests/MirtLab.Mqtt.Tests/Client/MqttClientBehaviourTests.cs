@@ -476,5 +476,25 @@ public sealed class MqttClientBehaviourTests
         Assert.Equal("2", Text(await second.ReadAsync<PublishPacket>()));
     }
 
+    [Fact]
+    public async Task ConnectAgain_AfterALossWithAutoReconnectOff_Works()
+    {
+        await using var broker = new FakeBroker();
+        var options = broker.ClientOptions();
+        options.AutoReconnect = false;
+        await using var client = new MqttClient(options);
+        var connecting = client.ConnectAsync(Ct);
+        var (first, _) = await broker.AcceptAndConnAckAsync();
+        await connecting;
+
+        first.Abort();
+        await client.WaitForStateAsync(MqttConnectionState.Disconnected);
+        var reconnecting = client.ConnectAsync(Ct);
+        await broker.AcceptAndConnAckAsync();
+        await reconnecting;
+
+        Assert.True(client.IsConnected);
+    }
+
     private static string Text(PublishPacket publish) => Encoding.UTF8.GetString(publish.Payload.Span);
 }
