@@ -317,6 +317,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         AppendLog("---- mosquitto.conf\n" + conf);
     }
 
+    /// <summary>Like <see cref="FreePort.WaitUntilListeningAsync"/>, but fails at once when mosquitto exits (a config error).</summary>
     private async Task WaitUntilListeningAsync(Process process, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();

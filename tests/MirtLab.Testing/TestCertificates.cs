@@ -12,8 +12,9 @@ public sealed class TestCertificates
 
     private static readonly Lazy<TestCertificates> SharedLazy = new(() =>
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"mirtlab-test-pki-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        return Generate(folder);
+        var folder = new TempFolder("mirtlab-test-pki");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
+        return Generate(folder.Path);
     });
 
     private TestCertificates(string folder)
