@@ -13,7 +13,7 @@ namespace MirtLab.Core.Tests;
 /// </summary>
 public sealed class ResultSchemaTests
 {
-    private static readonly JsonObject Schema = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "MirtLab.Core", "Schemas", "result.v1.schema.json")))!.AsObject();
+    private static readonly JsonObject Schema = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "MirtLab.Core", "Schemas", "result.v2.schema.json")))!.AsObject();
 
     [Fact]
     public void EveryDocumentProperty_IsDeclared_AndEveryRequiredOneIsWritten()

@@ -11,7 +11,7 @@ public sealed class RuleSetLoaderTests
             Assert.True(rules.Catalog.TryGetByCode(code, out _), code);
         }
 
-        Assert.Matches("^2026-11-21\\.1\\+[0-9a-f]{12}$", rules.Version);
+        Assert.Matches("^2026-11-21\\.2\\+[0-9a-f]{12}$", rules.Version);
         Assert.True(rules.Catalog.TryGetByCode("norepinephrine", out var ne));
         Assert.Equal("pg/mL", ne!.Unit.Code);
     }

@@ -119,3 +119,28 @@ public sealed class UnitConversionTests
 
     private static decimal Dec(string text) => decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 }
+
+public sealed class UnitDimensionTests
+{
+    [Theory]
+    [InlineData("1", "ng/mL")]
+    [InlineData("ng/mL", "1")]
+    [InlineData("ng/mL/(mg/d)", "ng/mL")]
+    [InlineData("nmol/L", "ng/mL/(mg/d)")]
+    public void DifferentKindsOfQuantity_AreNeverConverted_EvenWithAMolarMass(string from, string to)
+    {
+        UcumUnit.TryFromCode(from, out var f);
+        UcumUnit.TryFromCode(to, out var t);
+        var result = UnitConversion.Convert(1m, f!, t!, 265.36m);
+        Assert.False(result.Succeeded);
+        Assert.Contains("measure different things", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("ng/mL/(mg/d)")]
+    public void ComputedUnits_AreNotInstrumentSpellings(string code)
+    {
+        Assert.False(UnitSpellings.TryResolve(code, out _));
+    }
+}

@@ -100,9 +100,40 @@ public sealed class Analyte
 
     public IReadOnlyList<AnalyteRange> Ranges { get; init; } = [];
 
+    /// <summary>For an observation MirtLab computes (a ratio, a sum, a dose-normalised level): how; null for a measured analyte.</summary>
+    public Derivation? Derivation { get; init; }
+
+    /// <summary>Delta-check limits against the same patient's previous result; null when no delta check is configured.</summary>
+    public DeltaLimits? Delta { get; init; }
+
     /// <summary>
     /// When true (the default) a result with no applicable reference or therapeutic range is held
     /// for review rather than released: no range, no autoverification.
     /// </summary>
     public bool RequireRange { get; init; } = true;
 }
+
+/// <summary>How a derived observation is computed from measured ones.</summary>
+public enum DerivationKind
+{
+    /// <summary>Components[0] / Components[1], both in their canonical units (a metabolic ratio).</summary>
+    Ratio,
+
+    /// <summary>The sum of the components, each converted to the derived analyte's unit (an active moiety).</summary>
+    Sum,
+
+    /// <summary>Components[0] divided by the daily dose in mg (a concentration/dose ratio).</summary>
+    PerDose,
+}
+
+/// <summary>
+/// A derived observation's recipe. When <see cref="HoldComponentsWhenFlagged"/> is set, a flag on the derived
+/// value holds its components for review too (a consistency rule, CLSI AUTO10).
+/// </summary>
+public sealed record Derivation(DerivationKind Kind, IReadOnlyList<string> Components, bool HoldComponentsWhenFlagged);
+
+/// <summary>
+/// Delta-check limits: a change from the previous result beyond every configured limit is flagged
+/// (<c>U</c> up, <c>D</c> down) and held. Results older than <see cref="MaxAgeDays"/> are not compared.
+/// </summary>
+public sealed record DeltaLimits(decimal? Absolute, decimal? RelativePercent, int MaxAgeDays);

@@ -22,6 +22,12 @@ public sealed class AnalyteCatalog
         foreach (var analyte in analytes)
         {
             _byCode[analyte.Code] = analyte;
+            if (analyte.Derivation is not null)
+            {
+                // Computed by MirtLab: never the name of an instrument's compound.
+                continue;
+            }
+
             _byAlias.TryAdd(Key(analyte.Code), analyte);
             _byAlias.TryAdd(Key(analyte.Name), analyte);
             foreach (var alias in analyte.Aliases)

@@ -129,6 +129,9 @@ public static class DiagnosticCodes
     /// <summary>How the acquisition time was found: converted from UTC (ACAML), or taken from a misplaced field.</summary>
     public const string AcquisitionTimeNote = "ML3037";
 
+    /// <summary>Amounts labelled ng/µL, ChemStation's default amount unit, which no serum level is reported in: the label is suspect.</summary>
+    public const string SuspectAmountUnit = "ML3038";
+
     // ML3040–ML3049: Agilent MassHunter and configured delimited readers.
     /// <summary>A data row without a sample name or compound name: it cannot be attributed to anyone.</summary>
     public const string MissingSampleOrCompound = "ML3040";

@@ -47,6 +47,18 @@ public sealed class EvaluatedResult
 
     public DateTimeOffset? AcquiredUtc { get; init; }
 
+    /// <summary>The patient, from the sample-metadata patterns; null when none matched.</summary>
+    public string? PatientId { get; init; }
+
+    /// <summary>The daily dose in mg, from the sample metadata, when known.</summary>
+    public decimal? DoseMgPerDay { get; init; }
+
+    /// <summary>Interpretive comments (never a flag, never a status).</summary>
+    public IReadOnlyList<Rules.ResultComment> Comments { get; init; } = [];
+
+    /// <summary>For a derived observation: the result keys it was computed from.</summary>
+    public IReadOnlyList<string> DerivedFrom { get; init; } = [];
+
     /// <summary>True for results the LIS receives: patient samples of a catalog analyte that is not an internal standard.</summary>
     public bool IsPatientResult => SampleType == SampleType.Unknown && Analyte is { IsInternalStandard: false };
 }

@@ -7,11 +7,11 @@ namespace MirtLab.Core.Results;
 /// <summary>
 /// A result as MirtLab hands it on: to <c>check --json</c>, to its own store, to the LIS mapping and as the
 /// MQTT payload. One shape everywhere, versioned by <see cref="Schema"/>; see
-/// <c>src/MirtLab.Core/Schemas/result.v1.schema.json</c>.
+/// <c>src/MirtLab.Core/Schemas/result.v2.schema.json</c> (v2 added patient id, dose, comments and derived observations).
 /// </summary>
 public sealed class ResultDocument
 {
-    public const string CurrentSchema = "mirtlab.result.v1";
+    public const string CurrentSchema = "mirtlab.result.v2";
 
     public string Schema { get; init; } = CurrentSchema;
 
@@ -81,6 +81,18 @@ public sealed class ResultDocument
 
     public required string ConfigVersion { get; init; }
 
+    /// <summary>The patient, from the sample-metadata patterns; null when unknown.</summary>
+    public string? PatientId { get; init; }
+
+    /// <summary>Daily dose in mg from the sample metadata, when known.</summary>
+    public decimal? DoseMgPerDay { get; init; }
+
+    /// <summary>Interpretive comments: never a flag, never a status.</summary>
+    public IReadOnlyList<CommentDocument> Comments { get; init; } = [];
+
+    /// <summary>For a derived observation (ratio, sum, dose-normalised level): the result keys it was computed from.</summary>
+    public IReadOnlyList<string> DerivedFrom { get; init; } = [];
+
     public static ResultDocument From(EvaluatedResult r, RunIdentity run, string configVersion) => new()
     {
         ResultKey = r.ResultKey,
@@ -111,8 +123,15 @@ public sealed class ResultDocument
             ? new AcquiredDocument(local.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), r.AcquiredUtc)
             : null,
         ConfigVersion = configVersion,
+        PatientId = r.PatientId,
+        DoseMgPerDay = r.DoseMgPerDay,
+        Comments = r.Comments.Select(c => new CommentDocument(c.RuleId, c.Text, c.Source, c.ConfigVersion)).ToList(),
+        DerivedFrom = r.DerivedFrom,
     };
 }
+
+/// <summary>An interpretive comment with the rule that produced it.</summary>
+public sealed record CommentDocument(string Rule, string Text, string? Source, string ConfigVersion);
 
 /// <summary>A flag with what raised it.</summary>
 public sealed record FlagDocument(string Code, string Rule, string Reason, string Thresholds, string ConfigVersion);

@@ -16,6 +16,8 @@ public static class Hl7Flags
     public const string BelowReportable = "<";
     public const string AboveReportable = ">";
     public const string Abnormal = "A";
+    public const string SignificantChangeUp = "U";
+    public const string SignificantChangeDown = "D";
 }
 
 /// <summary>Whether a patient result is released (final) or held for review (preliminary), CLSI AUTO15 style.</summary>

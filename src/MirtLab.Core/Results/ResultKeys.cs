@@ -23,4 +23,12 @@ public static class ResultKeys
         SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
         return Convert.ToHexStringLower(hash[..16]);
     }
+
+    /// <summary>A derived observation's key: 32 hex digits of SHA-256 over its components' keys and its code.</summary>
+    public static string DerivedKey(IEnumerable<string> componentKeys, string analyteCode)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', componentKeys.Append(analyteCode))), hash);
+        return Convert.ToHexStringLower(hash[..16]);
+    }
 }

@@ -19,6 +19,12 @@ public sealed class RuleSet
 
     public AcceptanceCriteria Acceptance { get; init; } = new();
 
+    /// <summary>Patterns that find patient id, dose, sex and age in a sample's name, id or comment.</summary>
+    public IReadOnlyList<SampleMetadataRule> SampleMetadataRules { get; init; } = [];
+
+    /// <summary>Interpretive comments: a separate rule set that never changes a flag.</summary>
+    public IReadOnlyList<CommentRule> CommentRules { get; init; } = [];
+
     /// <summary>The version string recorded on every flag: label and the first 12 hex digits of the content hash.</summary>
     public string Version => $"{Label}+{ContentHash[..12]}";
 }

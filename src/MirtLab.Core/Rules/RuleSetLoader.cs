@@ -54,7 +54,10 @@ public static partial class RuleSetLoader
         }
 
         var analytes = LoadAnalytes(file.Analytes ?? [], errors);
+        ValidateDerivations(analytes, errors);
         var sampleTypeRules = LoadSampleTypeRules(file.SampleTypes?.NamePatterns ?? [], errors);
+        var metadataRules = LoadMetadataRules(file.SampleMetadata ?? [], errors);
+        var commentRules = LoadCommentRules(file.Comments ?? [], analytes, errors);
         var acceptance = file.Acceptance ?? new AcceptanceCriteria();
         ValidateAcceptance(acceptance, errors);
 
@@ -71,6 +74,8 @@ public static partial class RuleSetLoader
                 Catalog = new AnalyteCatalog(analytes),
                 SampleTypeRules = sampleTypeRules,
                 Acceptance = acceptance,
+                SampleMetadataRules = metadataRules,
+                CommentRules = commentRules,
             },
             []);
     }
@@ -98,6 +103,11 @@ public static partial class RuleSetLoader
             }
 
             at = $"analytes[{i}] ({e.Code})";
+            if (!e.Enabled)
+            {
+                continue;
+            }
+
             if (!codes.Add(e.Code))
             {
                 errors.Add($"{at}.code: '{e.Code}' is defined twice");
@@ -148,6 +158,28 @@ public static partial class RuleSetLoader
             }
 
             var ranges = LoadRanges(e, unit, at, rangeIds, errors);
+            var derivation = LoadDerivation(e, at, errors);
+            if (derivation is not null && (e.Aliases?.Count > 0 || e.InstrumentAliases?.Count > 0 || e.InternalStandard))
+            {
+                errors.Add($"{at}.derived: a derived observation is computed by MirtLab; it has no instrument aliases and is no internal standard");
+            }
+
+            DeltaLimits? delta = null;
+            if (e.Delta is { } d)
+            {
+                if (d.Absolute is null && d.RelativePercent is null)
+                {
+                    errors.Add($"{at}.delta: set absolute, relativePercent or both");
+                }
+
+                if (d.Absolute is < 0m || d.RelativePercent is <= 0m || d.MaxAgeDays is <= 0)
+                {
+                    errors.Add($"{at}.delta: limits and maxAgeDays must be positive");
+                }
+
+                delta = new DeltaLimits(d.Absolute, d.RelativePercent, d.MaxAgeDays ?? 365);
+            }
+
             analytes.Add(new Analyte
             {
                 Code = e.Code,
@@ -166,6 +198,8 @@ public static partial class RuleSetLoader
                     kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.OrdinalIgnoreCase),
                 Ranges = ranges,
                 RequireRange = e.RequireRange ?? !e.InternalStandard,
+                Derivation = derivation,
+                Delta = delta,
             });
         }
 
@@ -274,6 +308,153 @@ public static partial class RuleSetLoader
         return converted.Value;
     }
 
+    private static Derivation? LoadDerivation(AnalyteEntry e, string at, List<string> errors)
+    {
+        if (e.Derived is not { } d)
+        {
+            return null;
+        }
+
+        var kinds = (d.Ratio is null ? 0 : 1) + (d.Sum is null ? 0 : 1) + (d.PerDose is null ? 0 : 1);
+        if (kinds != 1)
+        {
+            errors.Add($"{at}.derived: set exactly one of ratio, sum or perDose");
+            return null;
+        }
+
+        if (d.Ratio is { } ratio)
+        {
+            if (ratio.Numerator is null || ratio.Denominator is null)
+            {
+                errors.Add($"{at}.derived.ratio: numerator and denominator are required");
+                return null;
+            }
+
+            if (e.Unit != UcumUnit.Ratio.Code)
+            {
+                errors.Add($"{at}.unit: a ratio is dimensionless; its unit must be '1'");
+            }
+
+            return new Derivation(DerivationKind.Ratio, [ratio.Numerator, ratio.Denominator], d.HoldComponentsWhenFlagged);
+        }
+
+        if (d.Sum is { } sum)
+        {
+            if (sum.Count < 2)
+            {
+                errors.Add($"{at}.derived.sum: name at least two analytes");
+                return null;
+            }
+
+            return new Derivation(DerivationKind.Sum, sum, d.HoldComponentsWhenFlagged);
+        }
+
+        if (e.Unit != UcumUnit.NanogramPerMilliliterPerDailyDose.Code)
+        {
+            errors.Add($"{at}.unit: a dose-normalised level is in '{UcumUnit.NanogramPerMilliliterPerDailyDose.Code}'");
+        }
+
+        return new Derivation(DerivationKind.PerDose, [d.PerDose!], d.HoldComponentsWhenFlagged);
+    }
+
+    private static void ValidateDerivations(List<Analyte> analytes, List<string> errors)
+    {
+        foreach (var derived in analytes.Where(a => a.Derivation is not null))
+        {
+            foreach (var code in derived.Derivation!.Components)
+            {
+                var component = analytes.FirstOrDefault(a => a.Code == code);
+                if (component is null || component.Derivation is not null || component.IsInternalStandard)
+                {
+                    errors.Add($"analytes ({derived.Code}).derived: '{code}' is not a measured analyte in the catalog");
+                    continue;
+                }
+
+                var mismatch = derived.Derivation.Kind switch
+                {
+                    DerivationKind.Sum => UnitConversion.Convert(1m, component.Unit, derived.Unit, component.MolarMass).Succeeded ? null : $"'{code}' in {component.Unit.Code} cannot be added in {derived.Unit.Code}",
+                    DerivationKind.PerDose => component.Unit.Equals(UcumUnit.NanogramPerMilliliter) ? null : $"'{code}' must be in ng/mL to be divided by a dose in mg/d",
+                    _ => null,
+                };
+                if (mismatch is not null)
+                {
+                    errors.Add($"analytes ({derived.Code}).derived: {mismatch}");
+                }
+            }
+        }
+    }
+
+    private static List<SampleMetadataRule> LoadMetadataRules(List<MetadataEntry> entries, List<string> errors)
+    {
+        var rules = new List<SampleMetadataRule>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            var at = $"sampleMetadata[{i}]";
+            if (!Enum.TryParse<MetadataField>(e.Field, ignoreCase: true, out var field) || int.TryParse(e.Field, out _))
+            {
+                errors.Add($"{at}.field: '{e.Field}' must be sampleName, sampleId or comment");
+                continue;
+            }
+
+            try
+            {
+                var regex = new Regex(e.Pattern ?? string.Empty, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                if (!regex.GetGroupNames().Intersect(SampleMetadataRule.Groups).Any())
+                {
+                    errors.Add($"{at}.pattern: name at least one group: (?<patient>…), (?<dose>…), (?<sex>…) or (?<age>…)");
+                    continue;
+                }
+
+                rules.Add(new SampleMetadataRule(field, regex));
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"{at}.pattern: {ex.Message}");
+            }
+        }
+
+        return rules;
+    }
+
+    private static List<CommentRule> LoadCommentRules(List<CommentEntry> entries, List<Analyte> analytes, List<string> errors)
+    {
+        var rules = new List<CommentRule>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            var at = $"comments[{i}]";
+            if (string.IsNullOrWhiteSpace(e.Id) || !ids.Add(e.Id))
+            {
+                errors.Add($"{at}.id: every comment needs a unique id; results name it");
+                continue;
+            }
+
+            if (!analytes.Any(a => a.Code == e.Analyte))
+            {
+                errors.Add($"{at}.analyte: '{e.Analyte}' is not an analyte in the catalog");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(e.Text))
+            {
+                errors.Add($"{at}.text: a comment needs its text");
+                continue;
+            }
+
+            if (e.AtOrAbove is decimal lo && e.Below is decimal hi && lo >= hi)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{at}: atOrAbove {lo} must be below below {hi}"));
+                continue;
+            }
+
+            rules.Add(new CommentRule(e.Id, e.Analyte!, e.AtOrAbove, e.Below, e.Text.Trim(), e.Source));
+        }
+
+        return rules;
+    }
+
     private static List<SampleTypeRule> LoadSampleTypeRules(List<SampleTypePatternEntry> entries, List<string> errors)
     {
         var rules = new List<SampleTypeRule>();
@@ -346,6 +527,61 @@ public static partial class RuleSetLoader
         public AcceptanceCriteria? Acceptance { get; set; }
 
         public List<AnalyteEntry>? Analytes { get; set; }
+
+        public List<MetadataEntry>? SampleMetadata { get; set; }
+
+        public List<CommentEntry>? Comments { get; set; }
+    }
+
+    private sealed class MetadataEntry
+    {
+        public string? Field { get; set; }
+
+        public string? Pattern { get; set; }
+
+        public string? Note { get; set; }
+    }
+
+    private sealed class CommentEntry
+    {
+        public string? Id { get; set; }
+
+        public string? Analyte { get; set; }
+
+        public decimal? AtOrAbove { get; set; }
+
+        public decimal? Below { get; set; }
+
+        public string? Text { get; set; }
+
+        public string? Source { get; set; }
+    }
+
+    private sealed class DerivedEntry
+    {
+        public RatioEntry? Ratio { get; set; }
+
+        public List<string>? Sum { get; set; }
+
+        public string? PerDose { get; set; }
+
+        public bool HoldComponentsWhenFlagged { get; set; }
+    }
+
+    private sealed class RatioEntry
+    {
+        public string? Numerator { get; set; }
+
+        public string? Denominator { get; set; }
+    }
+
+    private sealed class DeltaEntry
+    {
+        public decimal? Absolute { get; set; }
+
+        public decimal? RelativePercent { get; set; }
+
+        public int? MaxAgeDays { get; set; }
     }
 
     private sealed class SampleTypesSection
@@ -389,6 +625,12 @@ public static partial class RuleSetLoader
         public List<RangeEntry>? Ranges { get; set; }
 
         public bool? RequireRange { get; set; }
+
+        public bool Enabled { get; set; } = true;
+
+        public DerivedEntry? Derived { get; set; }
+
+        public DeltaEntry? Delta { get; set; }
 
         public string? Note { get; set; }
     }

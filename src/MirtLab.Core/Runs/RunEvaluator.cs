@@ -14,8 +14,9 @@ namespace MirtLab.Core.Runs;
 /// </summary>
 public static class RunEvaluator
 {
-    public static EvaluatedRun Evaluate(RunInput input, RuleSet rules)
+    public static EvaluatedRun Evaluate(RunInput input, RuleSet rules, RunContext? context = null)
     {
+        context ??= RunContext.Empty;
         var diagnostics = new List<Diagnostic>(input.ReaderDiagnostics);
         var normalised = Normalise(input, rules, diagnostics);
 
@@ -27,8 +28,20 @@ public static class RunEvaluator
         }
 
         var byCompound = evaluations.ToDictionary(e => e.AnalyteCode, StringComparer.Ordinal);
+        var drafts = normalised
+            .Where(r => r.IsPatientResult)
+            .Select(r => Judge(r, byCompound[CompoundKey(r)], input.Identity, rules, context))
+            .ToList();
+        drafts.AddRange(PatientJudgement.Derive(drafts, rules, input.Identity));
+        foreach (var draft in drafts)
+        {
+            draft.Comment(rules);
+        }
+
+        var judged = drafts.ToDictionary(d => d.Result.ResultKey, d => d.Build(), StringComparer.Ordinal);
         var results = normalised
-            .Select(r => r.IsPatientResult ? Judge(r, byCompound[CompoundKey(r)], input.Identity, rules) : r)
+            .Select(r => judged.TryGetValue(r.ResultKey, out var j) ? j : r)
+            .Concat(drafts.Where(d => d.IsDerived).Select(d => judged[d.Result.ResultKey]))
             .ToList();
 
         foreach (var evaluation in evaluations.Where(e => e.Outcome is RunOutcome.Rejected))
@@ -51,6 +64,26 @@ public static class RunEvaluator
             Analytes = evaluations,
             Diagnostics = diagnostics,
         };
+    }
+
+    /// <summary>The (patient, analyte) pairs whose previous result the delta check needs, for the host to look up before evaluating.</summary>
+    public static IReadOnlyList<(string PatientId, string Analyte)> DeltaLookups(RunInput input, RuleSet rules)
+    {
+        var keys = new HashSet<(string, string)>();
+        foreach (var row in input.Rows)
+        {
+            if (SampleTypeRule.Refine(row.SampleType, row.SampleName, rules.SampleTypeRules) != SampleType.Unknown
+                || !rules.Catalog.TryResolve(row.RawAnalyte, input.Identity.InstrumentId, out var analyte)
+                || analyte.Delta is null
+                || SampleMetadataRule.Extract(row, rules.SampleMetadataRules).PatientId is not { } patient)
+            {
+                continue;
+            }
+
+            keys.Add((patient, analyte.Code));
+        }
+
+        return keys.ToList();
     }
 
     private static List<EvaluatedResult> Normalise(RunInput input, RuleSet rules, List<Diagnostic> diagnostics)
@@ -232,81 +265,54 @@ public static class RunEvaluator
         };
     }
 
-    /// <summary>Applies the reportable range and the clinical ranges to a patient result and decides its status.</summary>
-    private static EvaluatedResult Judge(EvaluatedResult result, AnalyteRunEvaluation run, RunIdentity identity, RuleSet rules)
+    /// <summary>Applies the reportable range, the clinical ranges and the delta check to a patient result and notes what holds it.</summary>
+    private static PatientJudgement Judge(EvaluatedResult result, AnalyteRunEvaluation run, RunIdentity identity, RuleSet rules, RunContext context)
     {
         var analyte = result.Analyte!;
-        var flags = new List<ResultFlag>();
-        var holds = new List<string>();
-        var value = result.Value;
+        var metadata = SampleMetadataRule.Extract(result.Raw, rules.SampleMetadataRules);
+        var draft = new PatientJudgement(result, metadata, rules.Version);
 
-        if (run.ReportableRange is ReportableRange range && value.Kind == ValueKind.Number)
+        if (run.ReportableRange is ReportableRange range && draft.Value.Kind == ValueKind.Number)
         {
             var dilution = result.Raw.DilutionFactor is > 0m and var df ? df : 1m;
             var lloq = analyte.Precision.Round(range.Lloq * dilution);
             var uloq = analyte.Precision.Round(range.Uloq * dilution);
             var thresholds = FormattableString.Invariant($"LLOQ {lloq} – ULOQ {uloq} {analyte.Unit.Code} from this run's accepted calibrators") +
                 (dilution != 1m ? FormattableString.Invariant($", × dilution {dilution}") : string.Empty);
-            if (value.Number < lloq)
+            if (draft.Value.Number < lloq)
             {
-                value = ResultValue.Below(lloq);
-                flags.Add(new ResultFlag(Hl7Flags.BelowReportable, "reportable-range", "below the lowest accepted calibrator (LLOQ); reported as <LLOQ", thresholds, rules.Version));
+                draft.Value = ResultValue.Below(lloq);
+                draft.Flag(new ResultFlag(Hl7Flags.BelowReportable, "reportable-range", "below the lowest accepted calibrator (LLOQ); reported as <LLOQ", thresholds, rules.Version));
             }
-            else if (value.Number > uloq)
+            else if (draft.Value.Number > uloq)
             {
-                value = ResultValue.Above(uloq);
-                flags.Add(new ResultFlag(Hl7Flags.AboveReportable, "reportable-range", "above the highest accepted calibrator (ULOQ): dilute and repeat", thresholds, rules.Version));
+                draft.Value = ResultValue.Above(uloq);
+                draft.Flag(new ResultFlag(Hl7Flags.AboveReportable, "reportable-range", "above the highest accepted calibrator (ULOQ): dilute and repeat", thresholds, rules.Version));
             }
         }
 
-        var context = new RangeContext(analyte.Specimen, null, null, null, identity.InstrumentId);
-        var (rangeFlags, normal) = RangeRule.Evaluate(analyte, value, context, rules.Version);
-        flags.AddRange(rangeFlags);
-
-        foreach (var flag in flags)
-        {
-            holds.Add($"{flag.RuleId}: {flag.Code} {flag.Reason}");
-        }
+        var rangeContext = new RangeContext(analyte.Specimen, metadata.Sex, metadata.AgeYears, identity.FormatId, identity.InstrumentId);
+        draft.JudgeRanges(rangeContext);
+        DeltaCheckRule.Apply(draft, context, rules.Version);
 
         if (run.Outcome != RunOutcome.Accepted)
         {
             var problems = run.Problems.Select(p => p.Message).ToList();
-            holds.Add($"run.{RunDocument.OutcomeCode(run.Outcome)}: the {analyte.Name} run is {Words(run.Outcome)}" +
+            draft.Hold($"run.{RunDocument.OutcomeCode(run.Outcome)}: the {analyte.Name} run is {Words(run.Outcome)}" +
                 (problems.Count > 0 ? ": " + string.Join("; ", problems) : string.Empty));
         }
 
-        if (value.Kind is ValueKind.NotDetected or ValueKind.NoValue or ValueKind.NotReportable)
+        if (draft.Value.Kind is ValueKind.NotDetected or ValueKind.NoValue or ValueKind.NotReportable)
         {
-            holds.Add($"value: the instrument reported '{value.Token}', not a number");
-        }
-
-        if (normal is null && analyte.RequireRange)
-        {
-            holds.Add($"range: no reference or therapeutic range applies to {analyte.Name} ({context.Specimen ?? "any specimen"})");
+            draft.Hold($"value: the instrument reported '{draft.Value.Token}', not a number");
         }
 
         foreach (var vendorFlag in result.Raw.VendorFlags)
         {
-            holds.Add($"vendor: {vendorFlag}");
+            draft.Hold($"vendor: {vendorFlag}");
         }
 
-        return new EvaluatedResult
-        {
-            ResultKey = result.ResultKey,
-            Raw = result.Raw,
-            SampleType = result.SampleType,
-            Analyte = analyte,
-            Unit = result.Unit,
-            Value = value,
-            UnroundedNumber = result.UnroundedNumber,
-            Nominal = result.Nominal,
-            Display = value.Display(analyte.Precision.Format),
-            Flags = flags,
-            Status = holds.Count == 0 ? ResultStatus.Final : ResultStatus.Preliminary,
-            HoldReasons = holds,
-            ReferenceRange = normal is null ? null : RangeRule.ToReferenceText(normal),
-            AcquiredUtc = result.AcquiredUtc,
-        };
+        return draft;
     }
 
     private static string Words(RunOutcome outcome) => outcome switch

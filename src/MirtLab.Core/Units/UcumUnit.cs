@@ -2,15 +2,21 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace MirtLab.Core.Units;
 
-/// <summary>What a concentration unit measures: mass per volume or amount of substance per volume.</summary>
+/// <summary>What a unit measures. Only mass and substance concentrations convert into each other (through a molar mass).</summary>
 public enum UnitDimension
 {
     MassConcentration,
     SubstanceConcentration,
+
+    /// <summary>A ratio of two like quantities (UCUM <c>1</c>), such as a metabolite/parent ratio.</summary>
+    Dimensionless,
+
+    /// <summary>A concentration per daily dose (<c>ng/mL/(mg/d)</c>), the dose-normalised level.</summary>
+    ConcentrationPerDose,
 }
 
 /// <summary>
-/// A concentration unit MirtLab can report, identified by its case-sensitive UCUM code
+/// A unit MirtLab can report, identified by its case-sensitive UCUM code
 /// (system http://unitsofmeasure.org). The set is closed on purpose: a unit outside it is an
 /// error, never a guess.
 /// </summary>
@@ -27,11 +33,14 @@ public sealed class UcumUnit : IEquatable<UcumUnit>
     public static readonly UcumUnit PicomolePerLiter = new("pmol/L", UnitDimension.SubstanceConcentration, 1m);
     public static readonly UcumUnit NanomolePerLiter = new("nmol/L", UnitDimension.SubstanceConcentration, 1_000m);
     public static readonly UcumUnit MicromolePerLiter = new("umol/L", UnitDimension.SubstanceConcentration, 1_000_000m);
+    public static readonly UcumUnit Ratio = new("1", UnitDimension.Dimensionless, 1m);
+    public static readonly UcumUnit NanogramPerMilliliterPerDailyDose = new("ng/mL/(mg/d)", UnitDimension.ConcentrationPerDose, 1m);
 
     public static IReadOnlyList<UcumUnit> All { get; } =
     [
         PicogramPerMilliliter, NanogramPerLiter, NanogramPerMilliliter, MicrogramPerLiter, MicrogramPerMilliliter,
         MilligramPerLiter, NanogramPerMicroliter, PicomolePerLiter, NanomolePerLiter, MicromolePerLiter,
+        Ratio, NanogramPerMilliliterPerDailyDose,
     ];
 
     private UcumUnit(string code, UnitDimension dimension, decimal factorToBase)
@@ -46,7 +55,7 @@ public sealed class UcumUnit : IEquatable<UcumUnit>
 
     public UnitDimension Dimension { get; }
 
-    /// <summary>How many base units (pg/mL or pmol/L) one of this unit is.</summary>
+    /// <summary>How many base units (pg/mL, pmol/L, or the unit itself) one of this unit is.</summary>
     public decimal FactorToBase { get; }
 
     /// <summary>Finds a unit by its exact UCUM code (case-sensitive, as UCUM requires).</summary>

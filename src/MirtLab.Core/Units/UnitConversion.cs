@@ -31,6 +31,11 @@ public static class UnitConversion
         try
         {
             var inBase = value * from.FactorToBase;
+            if (from.Dimension != to.Dimension && !IsMassMolarPair(from.Dimension, to.Dimension))
+            {
+                return ConversionResult.Fail($"{from.Code} cannot be converted to {to.Code}: they measure different things");
+            }
+
             if (from.Dimension != to.Dimension)
             {
                 if (molarMass is not decimal m || m <= 0m)
@@ -52,4 +57,7 @@ public static class UnitConversion
             return ConversionResult.Fail($"{value} {from.Code} is too large to convert to {to.Code}");
         }
     }
+
+    private static bool IsMassMolarPair(UnitDimension a, UnitDimension b) =>
+        (a, b) is (UnitDimension.MassConcentration, UnitDimension.SubstanceConcentration) or (UnitDimension.SubstanceConcentration, UnitDimension.MassConcentration);
 }

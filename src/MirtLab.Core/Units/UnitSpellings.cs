@@ -50,7 +50,8 @@ public static class UnitSpellings
     private static Dictionary<string, UcumUnit> Build()
     {
         var map = new Dictionary<string, UcumUnit>(StringComparer.Ordinal);
-        foreach (var unit in UcumUnit.All)
+        // Only concentrations: a ratio or a dose-normalised level is computed by MirtLab, never read.
+        foreach (var unit in UcumUnit.All.Where(u => u.Dimension is UnitDimension.MassConcentration or UnitDimension.SubstanceConcentration))
         {
             map[Canonicalise(unit.Code)] = unit;
         }

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MirtLab.Core.Results;
+
+namespace MirtLab.Core.Rules;
+
+/// <summary>Where in a row a metadata pattern looks.</summary>
+public enum MetadataField
+{
+    SampleName,
+    SampleId,
+    Comment,
+}
+
+/// <summary>What MirtLab knows about the patient behind a sample, from the sample's own metadata.</summary>
+public sealed record SampleMetadata(string? PatientId, decimal? DoseMgPerDay, string? Sex, decimal? AgeYears)
+{
+    public static SampleMetadata None { get; } = new(null, null, null, null);
+}
+
+/// <summary>
+/// A pattern over one field of a row whose named groups give patient metadata: <c>patient</c>, <c>dose</c>
+/// (mg/day), <c>sex</c>, <c>age</c> (years). E.g. a sample comment <c>dose=30mg/d</c>. Patterns apply in order;
+/// the first value found for each item wins.
+/// </summary>
+public sealed record SampleMetadataRule(MetadataField Field, Regex Pattern)
+{
+    public static readonly string[] Groups = ["patient", "dose", "sex", "age"];
+
+    public static SampleMetadata Extract(InstrumentResult row, IReadOnlyList<SampleMetadataRule> rules)
+    {
+        string? patient = null, sex = null;
+        decimal? dose = null, age = null;
+        foreach (var rule in rules)
+        {
+            var text = rule.Field switch
+            {
+                MetadataField.SampleName => row.SampleName,
+                MetadataField.SampleId => row.SampleId,
+                _ => row.Comment,
+            };
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            var match = rule.Pattern.Match(text);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            patient ??= Group(match, "patient");
+            sex ??= NormaliseSex(Group(match, "sex"));
+            dose ??= Number(Group(match, "dose"));
+            age ??= Number(Group(match, "age"));
+        }
+
+        return new SampleMetadata(patient, dose, sex, age);
+    }
+
+    private static string? Group(Match match, string name) =>
+        match.Groups[name] is { Success: true } g && g.Value.Trim().Length > 0 ? g.Value.Trim() : null;
+
+    private static decimal? Number(string? text) =>
+        text is not null && decimal.TryParse(text.Replace(',', '.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private static string? NormaliseSex(string? text) => text?.ToUpperInvariant() switch
+    {
+        "M" or "MALE" or "MAN" or "MÄNNLICH" => "M",
+        "F" or "W" or "FEMALE" or "WOMAN" or "WEIBLICH" => "F",
+        _ => null,
+    };
+}
