@@ -13,6 +13,8 @@ public static class ReaderRegistry
         new MassHunterQuantReader(),
         new MassHunterCompoundTableReader(),
         new MassHunterBlockReportReader(),
+        new SciexMultiQuantResultsReader(),
+        new SciexOsResultsReader(),
     ];
 
     /// <summary>

@@ -39,6 +39,7 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
         // A table without the peak blocks (some exports start at the header).
         var header = lines.FirstOrDefault(l => l.StartsWith("Sample Name\t", StringComparison.Ordinal));
         if (header is not null
+            && !header.Contains("\tComponent Name\t", StringComparison.Ordinal)
             && (header.Contains("\tPeak Name\t", StringComparison.Ordinal) || header.Contains("\tAnalyte Peak Name\t", StringComparison.Ordinal))
             && (header.Contains("\tFiletype\t", StringComparison.Ordinal) || header.Contains("\tSample Type\t", StringComparison.Ordinal)))
         {
@@ -151,7 +152,7 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
 
         void Flush()
         {
-            if (regression?.Build(sink) is VendorCalibration calibration)
+            if (regression?.Build(sink, properties) is VendorCalibration calibration)
             {
                 calibrations.Add(calibration);
             }
@@ -170,6 +171,15 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
             sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.MissingColumn, DiagnosticSeverity.Error,
                 $"the results table has no {string.Join(", ", missing)} column; the header names: {string.Join(", ", header.Where(h => h.Length > 0).Take(12))}…",
                 Line: headerLine));
+            return;
+        }
+
+        if (map.CalculatedConcentration.Unit is string calculatedUnit && map.Nominal.Unit is string nominalUnit
+            && !SciexCells.SameUnit(calculatedUnit, nominalUnit))
+        {
+            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.ConflictingUnit, DiagnosticSeverity.Error,
+                $"the header gives calculated concentrations in '{calculatedUnit}' (column '{map.CalculatedConcentration.Header}') but nominal concentrations in '{nominalUnit}' (column '{map.Nominal.Header}'); one of them is wrong",
+                Line: headerLine, Column: map.Nominal.Number));
             return;
         }
 
@@ -248,6 +258,16 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
         var culture = context.Culture;
         var sampleName = map.SampleName.Get(fields);
         var analyte = map.Analyte.Get(fields);
+        if (sampleName.Length == 0)
+        {
+            Error(DiagnosticCodes.EmptyKeyValue, map.SampleName, "the sample name is empty; a result without one cannot be attributed");
+        }
+
+        if (analyte.Length == 0)
+        {
+            Error(DiagnosticCodes.EmptyKeyValue, map.Analyte, "the peak name is empty; a result without one cannot be attributed");
+        }
+
         var vendorType = map.SampleType.Get(fields);
         if (!VendorSampleTypes.TryMap(vendorType, out var sampleType))
         {
@@ -270,8 +290,22 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
             Error(DiagnosticCodes.UnparsableDate, map.AcquisitionDate, $"acquisition date '{dateText}' is not a date in culture {CultureName(culture)} or the configured formats");
         }
 
+        // The full-label export carries the unit twice: per row (Analyte Units) and in the column name
+        // (Calculated Concentration (ng/mL)). When they disagree, neither is trusted.
         var unit = map.Units.Exists ? NullIfEmpty(map.Units.Get(fields)) : null;
-        unit ??= map.CalculatedConcentration.Unit ?? map.Nominal.Unit ?? context.DefaultUnit;
+        var headerUnit = map.CalculatedConcentration.Unit ?? map.Nominal.Unit;
+        if (unit is not null && headerUnit is not null && !SciexCells.SameUnit(unit, headerUnit))
+        {
+            Error(DiagnosticCodes.ConflictingUnit, map.Units, $"unit '{unit}' disagrees with the unit '{headerUnit}' in the concentration column's header");
+        }
+
+        unit ??= headerUnit ?? context.DefaultUnit;
+        var area = Double(map.Area, "area");
+        var height = Double(map.Height, "height");
+        var internalStandardArea = Double(map.InternalStandardArea, "IS area");
+        var retentionTime = Double(map.RetentionTime, "retention time");
+        var internalStandardRetentionTime = Double(map.InternalStandardRetentionTime, "IS retention time");
+        var signalToNoise = Double(map.SignalToNoise, "S/N");
         var use = map.UseRecord.Get(fields);
         var flags = new List<string>();
         if (map.RecordModified.Get(fields) == "1")
@@ -297,12 +331,12 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
             Value = value,
             RawUnit = unit,
             Nominal = nominal,
-            Area = Double(map.Area, "area"),
-            Height = Double(map.Height, "height"),
-            InternalStandardArea = Double(map.InternalStandardArea, "IS area"),
-            RetentionTime = Double(map.RetentionTime, "retention time"),
-            InternalStandardRetentionTime = Double(map.InternalStandardRetentionTime, "IS retention time"),
-            SignalToNoise = Double(map.SignalToNoise, "S/N"),
+            Area = area,
+            Height = height,
+            InternalStandardArea = internalStandardArea,
+            RetentionTime = retentionTime,
+            InternalStandardRetentionTime = internalStandardRetentionTime,
+            SignalToNoise = signalToNoise,
             DilutionFactor = dilution,
             UsedInCalibration = use switch { "1" => true, "0" => false, _ => null },
             VendorAccuracy = accuracy,
@@ -369,13 +403,23 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
 
     private static string CultureName(CultureInfo culture) => culture.Name.Length == 0 ? "invariant" : culture.Name;
 
-    /// <summary>Collects one "Fit ..." block: fit, weighting, coefficients, r, response.</summary>
+    /// <summary>
+    /// Collects one "Fit ..." block: fit, weighting, coefficients, r, response. Linear and quadratic fits with a
+    /// weighting Analyst documents become a <see cref="VendorCalibration"/>. Analyst's other fits (Linear Through
+    /// Zero, Mean Response Factor, Power) and any weighting MirtLab does not know are kept verbatim in the run
+    /// properties (<c>Regression {analyte}</c>) with a warning: the reported concentrations are Analyst's either way,
+    /// but a curve MirtLab cannot model is never passed on as one it can.
+    /// </summary>
     private sealed class RegressionBuilder(string analyte, string? internalStandard, int line)
     {
         private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
+        private readonly List<string> _text = [];
+        private string _fitText = string.Empty;
+        private string _weightingText = string.Empty;
         private FitModel? _fit;
         private Weighting? _weighting;
         private string? _response;
+        private bool _closed;
 
         public void ReadFitLine(List<string> fields, ReaderContext context, IReadSink sink)
         {
@@ -385,26 +429,23 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
                 switch (fields[i])
                 {
                     case "Fit":
+                        _fitText = value;
                         _fit = value switch
                         {
                             "Linear" => FitModel.Linear,
                             "Quadratic" => FitModel.Quadratic,
                             _ => null,
                         };
-                        if (_fit is null)
-                        {
-                            Warn(sink, $"fit '{value}' is not one MirtLab re-evaluates (Linear, Quadratic); the vendor curve is kept as text only");
-                        }
-
                         break;
                     case "Weighting":
+                        _weightingText = value;
                         _weighting = ParseWeighting(value);
-                        if (_weighting is null)
-                        {
-                            Warn(sink, $"weighting '{value}' is not one MirtLab knows (None, 1 / x, 1 / (x * x))");
-                        }
-
                         break;
+                }
+
+                if (fields[i].Length > 0)
+                {
+                    _text.Add($"{fields[i]}: {value}");
                 }
             }
         }
@@ -412,15 +453,24 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
         public bool TryReadLine(List<string> fields, int lineNumber, ReaderContext context, IReadSink sink)
         {
             var key = fields[0];
+            if (_closed || key.Length == 0)
+            {
+                return false;
+            }
+
+            var values = fields.Skip(1).Where(f => f.Length > 0).ToList();
+            _text.Add(values.Count == 0 ? key : $"{key}: {string.Join(" ", values)}");
             if (key is "Use Area" or "Use Height")
             {
                 _response = key == "Use Area" ? "area" : "height";
+                _closed = true;
                 return true;
             }
 
             if (key is not ("Intercept" or "Slope" or "a0" or "a1" or "a2" or "Correlation coefficient"))
             {
-                return false;
+                // A line of a fit MirtLab does not model (its coefficients): kept with the block's text.
+                return true;
             }
 
             var text = fields.Count > 1 ? fields[1] : string.Empty;
@@ -437,10 +487,17 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
             return true;
         }
 
-        public VendorCalibration? Build(IReadSink sink)
+        public VendorCalibration? Build(IReadSink sink, Dictionary<string, string> properties)
         {
             if (_fit is not FitModel fit)
             {
+                KeepAsText(sink, properties, $"fit '{_fitText}' of {analyte} is not one MirtLab models (Linear, Quadratic); the vendor curve is kept as text in the run properties");
+                return null;
+            }
+
+            if (_weighting is not Weighting weighting)
+            {
+                KeepAsText(sink, properties, $"weighting '{_weightingText}' of {analyte} is not one Analyst documents (None, 1 / x, 1 / x², 1 / y, 1 / y², ln x, ln y); the vendor curve is kept as text in the run properties");
                 return null;
             }
 
@@ -450,7 +507,9 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
             {
                 if (!_values.TryGetValue(key, out var c))
                 {
-                    Warn(sink, $"the {fit} regression block of {analyte} has no '{key}'");
+                    properties[$"Regression {analyte}"] = string.Join("; ", _text);
+                    sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.MalformedBlock, DiagnosticSeverity.Warning,
+                        $"the {fit} regression block of {analyte} has no '{key}'; the vendor curve is kept as text in the run properties", Line: line));
                     return null;
                 }
 
@@ -458,20 +517,31 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
             }
 
             double? r = _values.TryGetValue("Correlation coefficient", out var rr) ? rr : null;
-            return new VendorCalibration(analyte, internalStandard, fit, _weighting ?? Weighting.None, coefficients, r, _response, line);
+            return new VendorCalibration(analyte, internalStandard, fit, weighting, coefficients, r, _response, line);
         }
 
-        private void Warn(IReadSink sink, string message) =>
-            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.MalformedBlock, DiagnosticSeverity.Warning, message, Line: line));
-
-        private static Weighting? ParseWeighting(string text)
+        private void KeepAsText(IReadSink sink, Dictionary<string, string> properties, string message)
         {
-            var compact = string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+            properties[$"Regression {analyte}"] = string.Join("; ", _text);
+            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.UnmodelledRegression, DiagnosticSeverity.Warning, message, Line: line));
+        }
+
+        /// <summary>
+        /// Analyst writes its seven weightings as <c>None</c>, <c>1  / x</c>, <c>1  / (x * x)</c> and so on (the
+        /// spacing varies, so it is ignored); the y and ln forms follow the same pattern.
+        /// </summary>
+        internal static Weighting? ParseWeighting(string text)
+        {
+            var compact = string.Concat(text.Where(c => !char.IsWhiteSpace(c))).ToUpperInvariant();
             return compact switch
             {
-                "None" or "none" => Weighting.None,
-                "1/x" => Weighting.OneOverX,
-                "1/(x*x)" or "1/x^2" or "1/x²" or "1/x2" => Weighting.OneOverXSquared,
+                "NONE" => Weighting.None,
+                "1/X" => Weighting.OneOverX,
+                "1/(X*X)" or "1/X^2" or "1/X²" or "1/X2" => Weighting.OneOverXSquared,
+                "1/Y" => Weighting.OneOverY,
+                "1/(Y*Y)" or "1/Y^2" or "1/Y²" or "1/Y2" => Weighting.OneOverYSquared,
+                "LNX" or "LN(X)" => Weighting.LnX,
+                "LNY" or "LN(Y)" => Weighting.LnY,
                 _ => null,
             };
         }
