@@ -15,6 +15,8 @@ public static class ReaderRegistry
         new MassHunterBlockReportReader(),
         new SciexMultiQuantResultsReader(),
         new SciexOsResultsReader(),
+        new ChemStationFolderReader(),
+        new AcamlExportReader(),
     ];
 
     /// <summary>

@@ -41,6 +41,9 @@ public static class VendorSampleTypes
         ["MatrixBlank"] = SampleType.Blank,
         ["TuneCheck"] = SampleType.SystemSuitability,
         ["ResponseCheck"] = SampleType.SystemSuitability,
+
+        // Agilent ACAML (SampleTypeEnum) writes its sample types without spaces too.
+        ["SystemSuitability"] = SampleType.SystemSuitability,
     };
 
     public static bool TryMap(string? vendorWord, out SampleType type)
