@@ -14,13 +14,24 @@ internal static class ChemStationXml
         XmlResolver = null,
         IgnoreComments = true,
         IgnoreProcessingInstructions = true,
-        MaxCharactersInDocument = 1L << 28,
+        MaxCharactersInDocument = MaxBytes,
     };
+
+    /// <summary>A single-injection export is a few MB; anything far larger is not one, and is refused before parsing.</summary>
+    private const long MaxBytes = 1L << 27;
 
     /// <summary>The document, or null after an error diagnostic at the place the XML breaks.</summary>
     public static XDocument? Load(SourceFile file, string? diagnosticFile, string what, ReaderContext context, IReadSink sink)
     {
         context.CancellationToken.ThrowIfCancellationRequested();
+        if (file.Length > MaxBytes)
+        {
+            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.InputTooLarge, DiagnosticSeverity.Error,
+                string.Create(CultureInfo.InvariantCulture, $"the {what} is {file.Length} bytes; a single injection's export is far smaller, so it is not read"),
+                diagnosticFile));
+            return null;
+        }
+
         try
         {
             using var stream = file.Open();
