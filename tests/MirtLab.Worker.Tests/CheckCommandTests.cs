@@ -17,7 +17,7 @@ public sealed class CheckCommandTests
         Assert.Equal("accepted", (string?)json["status"]);
         Assert.Empty(json["diagnostics"]!.AsArray());
         var results = json["results"]!.AsArray();
-        Assert.Equal(58, results.Count);
+        Assert.Equal(Fixtures.PlateRows, results.Count);
         foreach (var key in new[] { "sampleName", "sampleId", "sampleType", "analyte", "rawAnalyte", "value", "unit", "qualifier", "flags", "raw" })
         {
             Assert.True(results[0]!.AsObject().ContainsKey(key), key);
@@ -110,7 +110,7 @@ public sealed class CheckCommandTests
         Assert.Equal(ExitCodes.Ok, exit);
         var text = output.ToString();
         Assert.Contains("Mirtazapine: accepted, reportable 1.00–200 ng/mL", text, StringComparison.Ordinal);
-        Assert.Contains("24 patient results (14 final, 10 held)", text, StringComparison.Ordinal);
+        Assert.Contains("37 patient results (20 final, 17 held)", text, StringComparison.Ordinal);
     }
 
     [Fact]

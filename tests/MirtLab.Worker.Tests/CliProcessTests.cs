@@ -15,7 +15,7 @@ public sealed class CliProcessTests
         Assert.Equal(ExitCodes.Ok, exit);
         var json = JsonNode.Parse(stdout)!;
         Assert.Equal("accepted", (string?)json["status"]);
-        Assert.Equal(58, json["results"]!.AsArray().Count);
+        Assert.Equal(Fixtures.PlateRows, json["results"]!.AsArray().Count);
     }
 
     [Fact]
@@ -69,5 +69,35 @@ public sealed class CliProcessTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout, await stderr);
+    }
+}
+
+public sealed class RulesCommandTests
+{
+    private static readonly string Config = Path.Combine(RepoPaths.Config, "appsettings.json");
+
+    [Fact]
+    public void Rules_ShowsTheVersionRangesAndComments_InForce()
+    {
+        var output = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, RulesCommand.Run(false, Config, output, new StringWriter()));
+        var text = output.ToString();
+        Assert.Matches(@"^Rule set 2026-11-21\.2\+[0-9a-f]{12}", text);
+        Assert.Contains("therapeutic 30-80 ng/mL [mirtazapine.therapeutic.agnp2017]", text, StringComparison.Ordinal);
+        Assert.Contains("alert above 160 ng/mL [mirtazapine.alert.agnp2017]", text, StringComparison.Ordinal);
+        Assert.Contains("reference 0.2-1.2 [mirtazapine.metabolic-ratio.agnp2017]", text, StringComparison.Ordinal);
+        Assert.Contains("[mirtazapine.study2026.remission] mirtazapine, value < 52.6", text, StringComparison.Ordinal);
+        Assert.Contains("mirtazapine-d3 — Mirtazapine-d3 (internal standard, never reported)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RulesJson_IsOneDocumentWithTheSameVersionFlagsCarry()
+    {
+        var output = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, RulesCommand.Run(true, Config, output, new StringWriter()));
+        var json = JsonNode.Parse(output.ToString())!;
+        var (_, check) = CheckCommandTests.CheckJson(Fixtures.MirtazapinePlate);
+        Assert.Equal((string?)check["configVersion"], (string?)json["version"]);
+        Assert.Contains(json["analytes"]!.AsArray(), a => (string?)a!["code"] == "norepinephrine" && (string?)a["unit"] == "pg/mL");
     }
 }

@@ -18,20 +18,22 @@ public sealed class EndToEndTests
         await using var broker = await MosquittoBroker.StartAsync();
         using var config = new TestConfig(j => EnableMqtt(j, broker.Port));
         await using var host = await RunningHost.StartAsync(config);
-        await using var subscriber = await MosquittoCommandLine.SubscribeAsync(broker, "mirtlab/v1/results/#", count: 24, arguments: ["-F", "%t %p"]);
+        await using var subscriber = await MosquittoCommandLine.SubscribeAsync(broker, "mirtlab/v1/results/#", count: Fixtures.PlatePatientResults, arguments: ["-F", "%t %p"]);
 
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "plate.txt"));
         var lines = await subscriber.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         var messages = lines.Select(l => (Topic: l[..l.IndexOf(' ', StringComparison.Ordinal)], Json: JsonNode.Parse(l[(l.IndexOf(' ', StringComparison.Ordinal) + 1)..])!)).ToList();
-        Assert.Equal(24, messages.Count);
+        Assert.Equal(Fixtures.PlatePatientResults, messages.Count);
         Assert.Equal(12, messages.Count(m => m.Topic == "mirtlab/v1/results/tq5500/mirtazapine"));
         Assert.Equal(12, messages.Count(m => m.Topic == "mirtlab/v1/results/tq5500/n-desmethylmirtazapine"));
-        Assert.All(messages, m => Assert.Equal("mirtlab.result.v1", (string?)m.Json["schema"]));
+        Assert.Equal(9, messages.Count(m => m.Topic == "mirtlab/v1/results/tq5500/mirtazapine-metabolic-ratio"));
+        Assert.Equal(4, messages.Count(m => m.Topic == "mirtlab/v1/results/tq5500/mirtazapine-cd-ratio"));
+        Assert.All(messages, m => Assert.Equal("mirtlab.result.v2", (string?)m.Json["schema"]));
         var keys = messages.Select(m => (string)m.Json["resultKey"]!).ToList();
-        Assert.Equal(24, keys.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(Fixtures.PlatePatientResults, keys.Distinct(StringComparer.Ordinal).Count());
 
-        await Fixtures.WaitUntilAsync(() => IngestLifecycleTests.LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "LIS rows");
+        await Fixtures.WaitUntilAsync(() => IngestLifecycleTests.LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "LIS rows");
         await using var lis = IngestLifecycleTests.OpenLis(config);
         var lisKeys = (await lis.QueryAsync<string>("SELECT result_key FROM mirtlab_results")).ToHashSet(StringComparer.Ordinal);
         Assert.True(lisKeys.SetEquals(keys), "the LIS and MQTT carry the same result keys");
@@ -42,6 +44,8 @@ public sealed class EndToEndTests
         Assert.Equal("HH", (string?)alert["flags"]![0]);
         Assert.Equal("range:mirtazapine.alert.agnp2017", (string?)alert["flagDetails"]![0]!["rule"]);
         Assert.Equal("preliminary", (string?)alert["status"]);
+        Assert.Equal("P-240124", (string?)alert["patientId"]);
+        Assert.Contains(alert["comments"]!.AsArray(), c => (string?)c!["rule"] == "mirtazapine.study2026.adverse-effects");
     }
 
     [Fact]
@@ -54,14 +58,14 @@ public sealed class EndToEndTests
         await using var listener = await ListenAsync(broker, "mirtlab/v1/#", received);
 
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "plate.txt"));
-        await Fixtures.WaitUntilAsync(() => Count(received, "mirtlab/v1/results/") == 24 && Count(received, "mirtlab/v1/runs/") == 1, "first delivery on MQTT");
+        await Fixtures.WaitUntilAsync(() => Count(received, "mirtlab/v1/results/") == Fixtures.PlatePatientResults && Count(received, "mirtlab/v1/runs/") == 1, "first delivery on MQTT");
 
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "plate-again.txt"));
         await Fixtures.WaitUntilAsync(() => Directory.EnumerateFiles(config.ArchiveRoot, "plate-again.txt", SearchOption.AllDirectories).Any(), "duplicate archived");
         File.WriteAllText(Path.Combine(config.Inbox(), "marker-garbage.txt"), "not an export");
         await Fixtures.WaitUntilAsync(() => File.Exists(Path.Combine(config.Quarantine(), "marker-garbage.txt")), "a later file processed");
 
-        Assert.Equal(24, Count(received, "mirtlab/v1/results/"));
+        Assert.Equal(Fixtures.PlatePatientResults, Count(received, "mirtlab/v1/results/"));
         Assert.Equal(1, Count(received, "mirtlab/v1/runs/"));
     }
 
@@ -81,7 +85,7 @@ public sealed class EndToEndTests
         await using var host = await RunningHost.StartAsync(config);
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "plate.txt"));
 
-        await Fixtures.WaitUntilAsync(() => IngestLifecycleTests.LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "the LIS is not held up by the broker");
+        await Fixtures.WaitUntilAsync(() => IngestLifecycleTests.LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "the LIS is not held up by the broker");
         var backlog = await host.Store.BacklogAsync();
         var mqtt = backlog.Single(b => b.Destination == "mqtt");
         Assert.Equal(1, mqtt.Pending);
@@ -96,9 +100,9 @@ public sealed class EndToEndTests
         }
 
         await broker.RestartAsync();
-        await using var subscriber = await MosquittoCommandLine.SubscribeAsync(broker, "mirtlab/v1/results/#", count: 24);
+        await using var subscriber = await MosquittoCommandLine.SubscribeAsync(broker, "mirtlab/v1/results/#", count: Fixtures.PlatePatientResults);
         var lines = await subscriber.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(24, lines.Count);
+        Assert.Equal(Fixtures.PlatePatientResults, lines.Count);
         await Fixtures.WaitUntilAsync(() => host.Store.BacklogAsync().GetAwaiter().GetResult().Single(b => b.Destination == "mqtt").Pending == 0, "outbox drained");
     }
 

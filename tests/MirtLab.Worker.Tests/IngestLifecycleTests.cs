@@ -14,7 +14,7 @@ public sealed class IngestLifecycleTests
         await using var host = await RunningHost.StartAsync(config);
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "plate-2026-11-21.txt"));
 
-        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "24 patient results in the LIS");
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "every patient result in the LIS");
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(config.Inbox()));
         Assert.Empty(Directory.EnumerateFileSystemEntries(config.Work()));
@@ -25,7 +25,9 @@ public sealed class IngestLifecycleTests
         await using var lis = OpenLis(config);
         var rows = (await lis.QueryAsync<(string Sample, string Analyte, double? Value, string? Unit, string? Qualifier, double? Limit, string Display, string Flags, string Status, string RawValue, long Line)>(
             "SELECT sample_name, analyte_code, value, unit, qualifier, limit_value, display_value, flags, status, raw_value, source_line FROM mirtlab_results")).ToList();
-        Assert.All(rows, r => Assert.Equal("ng/mL", r.Unit));
+        Assert.All(rows.Where(r => r.Analyte is "mirtazapine" or "n-desmethylmirtazapine"), r => Assert.Equal("ng/mL", r.Unit));
+        Assert.Equal(0.54, rows.Single(r => r.Sample == "P-240117 trough" && r.Analyte == "mirtazapine-metabolic-ratio").Value);
+        Assert.Equal("ng/mL/(mg/d)", rows.Single(r => r.Sample == "P-240117 trough" && r.Analyte == "mirtazapine-cd-ratio").Unit);
         var high = rows.Single(r => r.Sample == "P-240124 trough" && r.Analyte == "mirtazapine");
         Assert.Equal((171.0, "HH", "P", "171.", 75L), (high.Value!.Value, high.Flags, high.Status, high.RawValue, high.Line));
         var low = rows.Single(r => r.Sample == "P-240126 trough" && r.Analyte == "mirtazapine");
@@ -33,7 +35,7 @@ public sealed class IngestLifecycleTests
         var final = rows.Single(r => r.Sample == "P-240117 trough" && r.Analyte == "mirtazapine");
         Assert.Equal((46.3, "", "F"), (final.Value!.Value, final.Flags, final.Status));
         Assert.Equal(1, LisCount(config, "SELECT COUNT(*) FROM mirtlab_runs WHERE outcome = 'accepted'"));
-        Assert.Equal(24, LisCount(config, "SELECT COUNT(*) FROM mirtlab_result_history"));
+        Assert.Equal(Fixtures.PlatePatientResults, LisCount(config, "SELECT COUNT(*) FROM mirtlab_result_history"));
     }
 
     [Fact]
@@ -42,7 +44,7 @@ public sealed class IngestLifecycleTests
         using var config = new TestConfig();
         await using var host = await RunningHost.StartAsync(config);
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "first.txt"));
-        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "first delivery");
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "first delivery");
 
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "second-name.txt"));
         await Fixtures.WaitUntilAsync(() => Directory.EnumerateFiles(config.ArchiveRoot, "second-name.txt", SearchOption.AllDirectories).Any(), "duplicate archived");
@@ -50,7 +52,7 @@ public sealed class IngestLifecycleTests
         var inputs = await host.Store.RecentInputsAsync(10);
         Assert.Equal(["duplicate", "accepted"], inputs.Select(i => i.Outcome));
         Assert.Contains("duplicates", Directory.EnumerateFiles(config.ArchiveRoot, "second-name.txt", SearchOption.AllDirectories).Single(), StringComparison.Ordinal);
-        Assert.Equal(24, LisCount(config, "SELECT COUNT(*) FROM mirtlab_results"));
+        Assert.Equal(Fixtures.PlatePatientResults, LisCount(config, "SELECT COUNT(*) FROM mirtlab_results"));
         Assert.Equal(1, LisCount(config, "SELECT COUNT(*) FROM mirtlab_runs"));
         await using var store = await host.Store.OpenAsync();
         Assert.Equal(1L, await store.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"));
@@ -105,7 +107,7 @@ public sealed class IngestLifecycleTests
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Work(), "claimed-before-crash.txt"));
         await using var host = await RunningHost.StartAsync(config);
 
-        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "results of the recovered file");
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "results of the recovered file");
         Assert.Single(Directory.EnumerateFiles(config.ArchiveRoot, "claimed-before-crash.txt", SearchOption.AllDirectories));
     }
 
@@ -129,7 +131,7 @@ public sealed class IngestLifecycleTests
 
         await using var host = await RunningHost.StartAsync(config);
         await Fixtures.WaitUntilAsync(() => File.Exists(finalPath) && !File.Exists(workPath), "the interrupted move completed");
-        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "the committed outbox delivered");
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "the committed outbox delivered");
         var inputs = await host.Store.RecentInputsAsync(10);
         var input = Assert.Single(inputs);
         Assert.Equal("accepted", input.Outcome);
@@ -154,7 +156,7 @@ public sealed class IngestLifecycleTests
             }
         }
 
-        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "the completed file delivered");
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "the completed file delivered");
         Assert.Empty(Directory.EnumerateFiles(config.DataRoot, "*.error.json", SearchOption.AllDirectories));
     }
 
@@ -164,7 +166,7 @@ public sealed class IngestLifecycleTests
         using var config = new TestConfig();
         await using var host = await RunningHost.StartAsync(config);
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "a.txt"));
-        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 24, "delivery");
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "delivery");
         File.WriteAllText(Path.Combine(config.Inbox(), "b.txt"), "garbage");
         await Fixtures.WaitUntilAsync(() => File.Exists(Path.Combine(config.Quarantine(), "b.txt")), "quarantine");
 

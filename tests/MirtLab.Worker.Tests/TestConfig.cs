@@ -53,6 +53,12 @@ public sealed class TestConfig : IDisposable
 /// <summary>Fixture files shared by the test projects.</summary>
 public static class Fixtures
 {
+    /// <summary>Rows the plate export yields: 58 read (calibrators, QCs, blanks, 12 patients × 2 analytes) and 13 derived (9 metabolic ratios, 4 concentration/dose ratios).</summary>
+    public const int PlateRows = 71;
+
+    /// <summary>Patient results the LIS and MQTT receive from the plate: 24 measured, 13 derived.</summary>
+    public const int PlatePatientResults = 37;
+
     public static string MirtazapinePlate => Path.Combine(RepoPaths.Root, "tests", "MirtLab.Readers.Tests", "Golden", "sciex-analyst", "mirtazapine-plate", "input.txt");
 
     /// <summary>Polls until <paramref name="condition"/> holds, or fails saying what it waited for.</summary>

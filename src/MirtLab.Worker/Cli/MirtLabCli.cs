@@ -16,6 +16,7 @@ public static class MirtLabCli
         {
             config,
             CheckCommand.Create(config),
+            RulesCommand.Create(config),
         };
         root.SetAction((parse, cancellationToken) => ServiceCommand.RunAsync(parse.GetValue(config), cancellationToken));
         return root;
