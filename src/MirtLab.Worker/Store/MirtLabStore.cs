@@ -16,7 +16,7 @@ namespace MirtLab.Worker.Store;
 /// outbox and the audit trail. An accepted input is recorded in one transaction with its results and one
 /// outbox entry per destination, before anything is published: a crash loses nothing and publishes nothing twice.
 /// </summary>
-public sealed class MirtLabStore
+public sealed partial class MirtLabStore
 {
     private static readonly IReadOnlyList<Migration> Migrations = SchemaMigrator.LoadEmbedded(typeof(MirtLabStore).Assembly, "MirtLab.Worker.Store.Schema.");
     private readonly string _connectionString;
