@@ -86,7 +86,7 @@ public static class CheckCommand
 
         var source = ReadSource.FromPath(full);
         var sha = InputHasher.Compute(source);
-        var processed = new InputProcessor(settings.Rules, ReaderRegistry.BuiltIn()).Process(source, sha, instrument, culture, format);
+        var processed = new InputProcessor(settings.Rules, settings.Readers).Process(source, sha, instrument, culture, format);
         if (json)
         {
             output.WriteLine(ToJson(full, sha, instrument.Id, settings.Rules.Version, processed).ToJsonString(MirtLabJson.Indented));

@@ -44,6 +44,9 @@ public sealed class MirtLabSettings
 
     public required RuleSet Rules { get; init; }
 
+    /// <summary>Every reader in force: the built-in ones and one per configured delimited mapping.</summary>
+    public required IReadOnlyList<IInstrumentReader> Readers { get; init; }
+
     public required IngestOptions Ingest { get; init; }
 
     public required IReadOnlyList<InstrumentSettings> Instruments { get; init; }

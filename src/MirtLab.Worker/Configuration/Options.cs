@@ -10,6 +10,9 @@ public sealed class PathsOptions
 
     /// <value>The clinical rule set (catalog, ranges, acceptance); default <c>rules.json</c> beside this file.</value>
     public string Rules { get; set; } = "rules.json";
+
+    /// <value>Folder of delimited-export mappings: every <c>*.json</c> in it (except <c>*.example.json</c>) becomes a reader; default <c>formats</c>.</value>
+    public string Formats { get; set; } = "formats";
 }
 
 /// <summary>How the drop folders are watched.</summary>

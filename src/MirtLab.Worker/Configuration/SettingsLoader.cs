@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using MirtLab.Core.Rules;
 using MirtLab.Core.Units;
 using MirtLab.Readers;
+using MirtLab.Readers.Delimited;
 
 namespace MirtLab.Worker.Configuration;
 
@@ -110,8 +111,9 @@ public static partial class SettingsLoader
             errors.AddRange(loaded.Errors.Select(e => $"Rule set '{Path.GetFileName(rulesFile)}', {e}."));
         }
 
+        var readers = LoadReaders(Path.GetFullPath(Path.Combine(configDirectory, paths.Formats)), errors);
         ValidateIngest(ingest, errors);
-        var instruments = ResolveInstruments(instrumentOptions, dataRoot, errors);
+        var instruments = ResolveInstruments(instrumentOptions, dataRoot, readers, errors);
         ValidateLis(lis, errors);
         ValidateMqtt(mqtt, configDirectory, errors);
         ValidateDelivery(delivery, errors);
@@ -137,6 +139,7 @@ public static partial class SettingsLoader
                 DataRoot = dataRoot,
                 RulesFile = rulesFile,
                 Rules = rules!,
+                Readers = readers,
                 Ingest = ingest,
                 Instruments = instruments,
                 StorePath = Path.GetFullPath(Path.Combine(dataRoot, store.Path)),
@@ -215,7 +218,38 @@ public static partial class SettingsLoader
         }
     }
 
-    private static List<InstrumentSettings> ResolveInstruments(List<InstrumentOptions> options, string dataRoot, List<string> errors)
+    /// <summary>The built-in readers plus one per mapping file; a broken mapping is a configuration error naming its file and key.</summary>
+    private static IReadOnlyList<IInstrumentReader> LoadReaders(string formatsFolder, List<string> errors)
+    {
+        var mappings = new List<DelimitedMapping>();
+        if (Directory.Exists(formatsFolder))
+        {
+            foreach (var file in Directory.EnumerateFiles(formatsFolder, "*.json").Where(f => !f.EndsWith(".example.json", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal))
+            {
+                var loaded = DelimitedMappingLoader.Load(File.ReadAllBytes(file), Path.GetFileName(file));
+                if (loaded.Mapping is { } mapping && loaded.Succeeded)
+                {
+                    mappings.Add(mapping);
+                }
+                else
+                {
+                    errors.AddRange(loaded.Errors.Select(e => $"Format mapping {e}{(e.EndsWith('.') ? string.Empty : ".")}"));
+                }
+            }
+        }
+
+        try
+        {
+            return ReaderRegistry.Create(mappings);
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"Format mappings in '{formatsFolder}': {ex.Message}");
+            return ReaderRegistry.BuiltIn();
+        }
+    }
+
+    private static List<InstrumentSettings> ResolveInstruments(List<InstrumentOptions> options, string dataRoot, IReadOnlyList<IInstrumentReader> readers, List<string> errors)
     {
         var result = new List<InstrumentSettings>();
         if (options.Count == 0)
@@ -223,7 +257,7 @@ public static partial class SettingsLoader
             errors.Add("Section 'Instruments' is empty; configure at least one instrument with an Id and an Inbox.");
         }
 
-        var knownFormats = ReaderRegistry.BuiltIn().Select(r => r.FormatId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var knownFormats = readers.Select(r => r.FormatId).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var inboxes = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Count; i++)
         {

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using MirtLab.Lis;
 using MirtLab.Lis.Dialects;
-using MirtLab.Readers;
 using MirtLab.Worker.Configuration;
 using MirtLab.Worker.Delivery;
 using MirtLab.Worker.Ingest;
@@ -32,7 +31,7 @@ public static class MirtLabHost
         services.AddSingleton(settings);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton(sp => new MirtLabStore(settings.StorePath, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(new InputProcessor(settings.Rules, ReaderRegistry.BuiltIn()));
+        services.AddSingleton(new InputProcessor(settings.Rules, settings.Readers));
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DestinationStatus>();
         services.AddSingleton(settings.Delivery);
