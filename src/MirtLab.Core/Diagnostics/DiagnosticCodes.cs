@@ -101,8 +101,7 @@ public static class DiagnosticCodes
     /// <summary>A yes/no cell (<c>Used</c>, <c>Reportable</c>, <c>IS</c>, <c>Modified</c>) that is neither.</summary>
     public const string UnparsableFlag = "ML3022";
 
-    /// <summary>A row without a sample name or compound name: it cannot be attributed.</summary>
-    public const string EmptyKeyValue = "ML3023";
+    // ML3023 was "a row without a sample or compound name"; that is MissingSampleOrCompound (ML3040) for every reader.
 
     // ML3030–ML3039: Agilent ChemStation / OpenLab CDS ChemStation Edition and ACAML readers.
     /// <summary>The report has no amount (area-percent report, or amounts in %): its rows carry no concentration.</summary>

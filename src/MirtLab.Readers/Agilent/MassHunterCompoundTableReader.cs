@@ -165,8 +165,8 @@ public sealed class MassHunterCompoundTableReader : IInstrumentReader
             MassHunterCompoundColumns.From(string.Empty, false, g, compoundGroup, subHeaders))).ToList();
         if (list.All(i => i.Compound.ValueColumn < 0))
         {
-            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.CompoundWithoutConcentration, DiagnosticSeverity.Warning,
-                "no sample group has a 'Final Conc.' or 'Calc. Conc.' column, so no row carries a reportable value (peak data only); add the concentration to the export",
+            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NoConcentrationColumn, DiagnosticSeverity.Error,
+                "no sample group has a 'Final Conc.' or 'Calc. Conc.' column: the export holds peak data only and nothing MirtLab could report; export the quantitation results with the concentration columns",
                 Line: subHeaderLine));
         }
         else if (list.FirstOrDefault(i => i.Compound.ValueColumn < 0) is { } without)

@@ -252,7 +252,15 @@ public sealed class MassHunterQuantReader : IInstrumentReader
         var withoutConcentration = analytes.Where(c => c.ValueColumn < 0).Select(c => c.Name)
             .Concat(methodOnly.Where(m => !MassHunterCsv.IsInternalStandard(m)))
             .ToList();
-        if (withoutConcentration.Count > 0)
+        if (analytes.Count > 0 && withoutConcentration.Count == analytes.Count + methodOnly.Count(m => !MassHunterCsv.IsInternalStandard(m)))
+        {
+            // Peak data only: nothing in the export is a concentration the lab could report. Refused as a
+            // whole (like MultiQuant's) so the wrong export template is seen in quarantine at once.
+            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NoConcentrationColumn, DiagnosticSeverity.Error,
+                "no compound has a 'Final Conc.' or 'Calc. Conc.' column: the export holds peak data only and nothing MirtLab could report; export the quantitation results with the concentration columns",
+                Line: subHeaderLine));
+        }
+        else if (withoutConcentration.Count > 0)
         {
             sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.CompoundWithoutConcentration, DiagnosticSeverity.Warning,
                 string.Create(CultureInfo.InvariantCulture,

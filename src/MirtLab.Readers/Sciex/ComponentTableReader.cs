@@ -385,12 +385,12 @@ internal static class ComponentTableReader
             var component = map.ComponentName.Get(fields);
             if (sampleName.Length == 0)
             {
-                Error(DiagnosticCodes.EmptyKeyValue, map.SampleName, "the sample name is empty; a result without one cannot be attributed");
+                Error(DiagnosticCodes.MissingSampleOrCompound, map.SampleName, "the sample name is empty; a result without one cannot be attributed");
             }
 
             if (component.Length == 0)
             {
-                Error(DiagnosticCodes.EmptyKeyValue, map.ComponentName, "the component name is empty; a result without one cannot be attributed");
+                Error(DiagnosticCodes.MissingSampleOrCompound, map.ComponentName, "the component name is empty; a result without one cannot be attributed");
             }
 
             var kind = ComponentKind.Quantifier;

@@ -183,7 +183,9 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
             return;
         }
 
-        var seen = new Dictionary<(string, string, string), int>();
+        // An injection is its name, ID and acquisition time: labs name every blank "Blank", so a repeated name
+        // alone is no duplicate; the same injection twice is.
+        var seen = new Dictionary<(string, string, DateTime?, string), int>();
         var fields = new List<string>(header.Count);
         (int Line, int Count)? shortRow = null;
         while (lines.TryReadLine(out var line, out var tooLong))
@@ -227,11 +229,11 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
                 continue;
             }
 
-            var identity = (result.SampleName, result.SampleId ?? string.Empty, result.RawAnalyte);
+            var identity = (result.SampleName, result.SampleId ?? string.Empty, result.AcquiredLocal, result.RawAnalyte);
             if (seen.TryGetValue(identity, out var firstLine))
             {
                 sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.DuplicateRow, DiagnosticSeverity.Error,
-                    string.Create(CultureInfo.InvariantCulture, $"sample '{result.SampleName}' (ID '{result.SampleId}') × '{result.RawAnalyte}' appears twice; first at line {firstLine}"),
+                    string.Create(CultureInfo.InvariantCulture, $"sample '{result.SampleName}' (ID '{result.SampleId}', acquired {result.AcquiredLocal?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "at an unknown time"}) × '{result.RawAnalyte}' appears twice; first at line {firstLine}"),
                     Line: lines.LineNumber));
                 continue;
             }
@@ -260,12 +262,12 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
         var analyte = map.Analyte.Get(fields);
         if (sampleName.Length == 0)
         {
-            Error(DiagnosticCodes.EmptyKeyValue, map.SampleName, "the sample name is empty; a result without one cannot be attributed");
+            Error(DiagnosticCodes.MissingSampleOrCompound, map.SampleName, "the sample name is empty; a result without one cannot be attributed");
         }
 
         if (analyte.Length == 0)
         {
-            Error(DiagnosticCodes.EmptyKeyValue, map.Analyte, "the peak name is empty; a result without one cannot be attributed");
+            Error(DiagnosticCodes.MissingSampleOrCompound, map.Analyte, "the peak name is empty; a result without one cannot be attributed");
         }
 
         var vendorType = map.SampleType.Get(fields);

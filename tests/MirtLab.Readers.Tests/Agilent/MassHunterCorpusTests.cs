@@ -7,8 +7,10 @@ namespace MirtLab.Readers.Tests.Agilent;
 
 /// <summary>
 /// Runs every real MassHunter export in <c>../shared/corpus/agilent-masshunter</c> through format detection and
-/// the reader it picks: each must be recognised and read without errors, except the deliberately corrupt ones,
-/// which must be rejected with a located diagnostic. Skips (and says so) when the corpus is not there.
+/// the reader it picks: each must be recognised and read to its last row. The deliberately corrupt ones are
+/// rejected with a located diagnostic; the others carry peak data only (no concentration column, the other labs'
+/// lipidomics exports), which MirtLab reads completely and then refuses with one error, ML2021, because nothing in
+/// them is reportable. Skips (and says so) when the corpus is not there.
 /// </summary>
 public sealed class MassHunterCorpusTests
 {
@@ -16,31 +18,41 @@ public sealed class MassHunterCorpusTests
     private const string CompoundTable = MassHunterCompoundTableReader.Id;
     private const string Block = MassHunterBlockReportReader.Id;
 
-    /// <summary>File, exporting PC's culture, expected reader, expected rows.</summary>
-    public static TheoryData<string, string, string, int> Readable => new()
+    /// <summary>File, exporting PC's culture, expected reader, expected rows, whether the export has concentrations.</summary>
+    public static TheoryData<string, string, string, int, bool> Readable => new()
     {
-        { "6_Testdata_MHQuant_DefaultSampleInfo_RT-Areas-FWHM-NoOutlierSum.csv", "en-US", Quant, 65 * 16 },
-        { "9_Testdata_MHQuant_withQuantMethods_withQualifierMethResults.csv", "en-US", Quant, 65 * 8 },
-        { "12_Testdata_MHQuant_DefaultSampleInfo_RT-Areas-FWHM-withQuantMsg.csv", "en-US", Quant, 65 * 16 },
-        { "13_Testdata_MHQuant_CompoundTable_DefaultSampleInfo_RT-Areas-FWHM.csv", "en-US", CompoundTable, 8 * 27 },
-        { "17_Testdata_Lipidomics_GermanSystem.csv", "de-DE", Quant, 10 * 292 },
-        { "CompoundTableForm.csv", "en-GB", CompoundTable, 6100 },
-        { "ISO_8859_1_Encoding.csv", "en-US", Quant, 207 * 8 },
-        { "QuantLCMS_Example_MassHunter.csv", "en-GB", Quant, 25 * 8 },
-        { "WideTableForm.csv", "en-US", Quant, 41 * 30 },
-        { "masshunter_quant_block_report.csv", "en-US", Block, 2 * 220 },
+        { "6_Testdata_MHQuant_DefaultSampleInfo_RT-Areas-FWHM-NoOutlierSum.csv", "en-US", Quant, 65 * 16, false },
+        { "9_Testdata_MHQuant_withQuantMethods_withQualifierMethResults.csv", "en-US", Quant, 65 * 8, false },
+        { "12_Testdata_MHQuant_DefaultSampleInfo_RT-Areas-FWHM-withQuantMsg.csv", "en-US", Quant, 65 * 16, false },
+        { "13_Testdata_MHQuant_CompoundTable_DefaultSampleInfo_RT-Areas-FWHM.csv", "en-US", CompoundTable, 8 * 27, false },
+        { "17_Testdata_Lipidomics_GermanSystem.csv", "de-DE", Quant, 10 * 292, false },
+        { "CompoundTableForm.csv", "en-GB", CompoundTable, 6100, false },
+        { "ISO_8859_1_Encoding.csv", "en-US", Quant, 207 * 8, false },
+        { "QuantLCMS_Example_MassHunter.csv", "en-GB", Quant, 25 * 8, false },
+        { "WideTableForm.csv", "en-US", Quant, 41 * 30, false },
+        { "masshunter_quant_block_report.csv", "en-US", Block, 2 * 220, true },
     };
 
     private static string? Folder => RepoPaths.SharedCorpus is { } corpus ? Path.Combine(corpus, "agilent-masshunter") : null;
 
     [Theory]
     [MemberData(nameof(Readable))]
-    public void MassHunterCorpusFile_IsRecognisedAndReadWithoutErrors(string file, string culture, string format, int rows)
+    public void MassHunterCorpusFile_IsRecognisedAndReadToTheEnd_RefusedOnlyWhenItHoldsNoConcentration(string file, string culture, string format, int rows, bool hasConcentrations)
     {
         var output = Read(file, culture);
 
         Assert.Equal(format, output.FormatId);
-        Assert.False(output.HasErrors, string.Join("\n", output.Diagnostics.Where(d => d.IsError)));
+        var errors = output.Diagnostics.Where(d => d.IsError).ToList();
+        if (hasConcentrations)
+        {
+            Assert.Empty(errors);
+        }
+        else
+        {
+            var error = Assert.Single(errors);
+            Assert.Equal(DiagnosticCodes.NoConcentrationColumn, error.Code);
+        }
+
         Assert.Equal(rows, output.Results.Count);
         Assert.All(output.Results, r => Assert.False(string.IsNullOrWhiteSpace(r.SampleName)));
     }
@@ -80,7 +92,7 @@ public sealed class MassHunterCorpusTests
         {
             var copy = ReadBytes(bytes, "en-US");
             var original = Read("9_Testdata_MHQuant_withQuantMethods_withQualifierMethResults.csv", "en-US");
-            Assert.False(copy.HasErrors);
+            Assert.Equal([DiagnosticCodes.NoConcentrationColumn], copy.Diagnostics.Where(d => d.IsError).Select(d => d.Code));
             Assert.Equal(
                 original.Results.Select(r => (r.SampleName, r.RawAnalyte, r.Area, r.RetentionTime, r.Value, r.AcquiredLocal)),
                 copy.Results.Select(r => (r.SampleName, r.RawAnalyte, r.Area, r.RetentionTime, r.Value, r.AcquiredLocal)));

@@ -114,7 +114,7 @@ public sealed class SciexAnalystResultsReaderTests
             Row("P-26-0412", "Unknown", string.Empty, "39.7", string.Empty)));
 
         var error = Assert.Single(output.Diagnostics);
-        Assert.Equal(DiagnosticCodes.EmptyKeyValue, error.Code);
+        Assert.Equal(DiagnosticCodes.MissingSampleOrCompound, error.Code);
         Assert.Equal((2, 3), (error.Line, error.Column));
     }
 
@@ -126,5 +126,29 @@ public sealed class SciexAnalystResultsReaderTests
             Row("P-26-0412", "Unknown", "Mirtazapine", "Mirtazapine", "39.7"));
 
         Assert.Equal(0, Reader.Probe(SourceProbe.Create(source)));
+    }
+
+    [Fact]
+    public void AnalystReader_BlanksSharingAName_AreDifferentInjections_NotDuplicates()
+    {
+        var output = Read(Reader, Source(
+            Row("Sample Name", "Filetype", "Peak Name", "Calc.Conc.", "Date Of Acq.", string.Empty),
+            Row("Blank", "Unknown", "Mirtazapine", "No Peak", "21-Nov-2026 08:21:07", string.Empty),
+            Row("Blank", "Unknown", "Mirtazapine", "No Peak", "21-Nov-2026 09:45:12", string.Empty)));
+
+        Assert.Empty(output.Diagnostics);
+        Assert.Equal(2, output.Results.Count);
+    }
+
+    [Fact]
+    public void AnalystReader_SameInjectionTwice_IsADuplicateAtTheSecondLine()
+    {
+        var output = Read(Reader, Source(
+            Row("Sample Name", "Filetype", "Peak Name", "Calc.Conc.", "Date Of Acq.", string.Empty),
+            Row("Blank", "Unknown", "Mirtazapine", "No Peak", "21-Nov-2026 08:21:07", string.Empty),
+            Row("Blank", "Unknown", "Mirtazapine", "No Peak", "21-Nov-2026 08:21:07", string.Empty)));
+
+        var error = Assert.Single(output.Diagnostics);
+        Assert.Equal((DiagnosticCodes.DuplicateRow, 3), (error.Code, error.Line));
     }
 }
