@@ -118,7 +118,7 @@ public sealed class RunEvaluatorTests
     [Fact]
     public void BlankTypedUnknownByTheVendor_IsRecognisedByName_AndNeverPublished()
     {
-        var run = Evaluate(Calibrators().Append(Patient("Double Blank 1", null)).Append(Patient("30 006 Single Blank 1", null)).Append(Patient("SST LLOQ", "1.1")));
+        var run = Evaluate(Calibrators().Append(Patient("Double Blank 1", null, line: 71)).Append(Patient("30 006 Single Blank 1", null, line: 72)).Append(Patient("SST LLOQ", "1.1", line: 73)));
         Assert.Empty(run.PatientResults);
         Assert.Equal([SampleType.DoubleBlank, SampleType.Blank, SampleType.SystemSuitability], run.Results.Where(r => r.Raw.SampleType == SampleType.Unknown).Select(r => r.SampleType));
     }
@@ -240,4 +240,36 @@ public sealed class RunEvaluatorTests
     };
 
     private static decimal Dec(string text) => decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+}
+
+public sealed class ResultKeyCollisionTests
+{
+    [Fact]
+    public void TwoRowsAtTheSamePositionForTheSameCompound_AreRefused_NotMerged()
+    {
+        var row = RunBuilder.Patient("P-1", "Mirtazapine", "46.3");
+        var twin = new Results.InstrumentResult
+        {
+            Source = row.Source,
+            SampleName = "P-2",
+            SampleType = row.SampleType,
+            RawAnalyte = row.RawAnalyte,
+            RawValueText = "50.1",
+            Value = Results.ResultValue.FromNumber(50.1m),
+            RawUnit = row.RawUnit,
+        };
+        var run = RunBuilder.Evaluate([row, twin]);
+        var error = Assert.Single(run.Diagnostics, d => d.IsError);
+        Assert.Equal(Diagnostics.DiagnosticCodes.DuplicateRow, error.Code);
+        Assert.True(run.IsRejected);
+    }
+
+    [Fact]
+    public void SameLineDifferentColumns_GiveDifferentKeys()
+    {
+        var a = Results.ResultKeys.ResultKey(RunBuilder.Sha, new Results.SourcePosition(null, 3, 3), "Mirtazapine");
+        var b = Results.ResultKeys.ResultKey(RunBuilder.Sha, new Results.SourcePosition(null, 3, 12), "Mirtazapine");
+        var lineOnly = Results.ResultKeys.ResultKey(RunBuilder.Sha, new Results.SourcePosition(null, 3), "Mirtazapine");
+        Assert.Equal(3, new[] { a, b, lineOnly }.Distinct(StringComparer.Ordinal).Count());
+    }
 }

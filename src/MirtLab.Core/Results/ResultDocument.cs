@@ -118,7 +118,7 @@ public sealed class ResultDocument
         ReferenceRange = r.ReferenceRange,
         Nominal = r.Nominal,
         VendorFlags = r.Raw.VendorFlags,
-        Raw = new RawDocument(r.Raw.RawValueText, r.Raw.RawUnit, r.Raw.Source.Line, r.Raw.Source.File, r.UnroundedNumber),
+        Raw = new RawDocument(r.Raw.RawValueText, r.Raw.RawUnit, r.Raw.Source.Line, r.Raw.Source.File, r.UnroundedNumber) { Column = r.Raw.Source.Column },
         Acquired = r.Raw.AcquiredLocal is DateTime local
             ? new AcquiredDocument(local.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), r.AcquiredUtc)
             : null,
@@ -142,7 +142,12 @@ public sealed record RawDocument(
     string? Unit,
     int Line,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? File,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? CanonicalUnrounded);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? CanonicalUnrounded)
+{
+    /// <summary>The column, where one line holds several results.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Column { get; init; }
+}
 
 /// <summary>Acquisition time: local as the instrument wrote it, and UTC through the instrument's configured zone.</summary>
 public sealed record AcquiredDocument(string Local, DateTimeOffset? Utc);

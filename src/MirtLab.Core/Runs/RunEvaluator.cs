@@ -91,6 +91,8 @@ public static class RunEvaluator
         var results = new List<EvaluatedResult>(input.Rows.Count);
         var unmapped = new HashSet<string>(StringComparer.Ordinal);
         var unknownUnits = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var missingUnits = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var row in input.Rows)
         {
@@ -107,6 +109,19 @@ public static class RunEvaluator
             }
 
             var key = ResultKeys.ResultKey(input.Identity.FileSha256, row.Source, row.RawAnalyte);
+            if (!keys.Add(key))
+            {
+                // Two rows at the same position for the same compound cannot be told apart downstream: refuse, never guess.
+                diagnostics.Add(new Diagnostic(
+                    DiagnosticCodes.DuplicateRow,
+                    DiagnosticSeverity.Error,
+                    $"two results for '{row.RawAnalyte}' at the same place in the export; they cannot be told apart",
+                    row.Source.File,
+                    row.Source.Line,
+                    row.Source.Column));
+                continue;
+            }
+
             var acquiredUtc = ToUtc(row, input.TimeZone, diagnostics);
             var needsUnit = row.Value.Kind is ValueKind.Number or ValueKind.BelowLimit or ValueKind.AboveLimit || row.Nominal is not null;
             UcumUnit? rawUnit = null;
@@ -122,12 +137,12 @@ public static class RunEvaluator
                         row.Source.Line));
                 }
             }
-            else if (rawUnit is null && needsUnit && analyte is { IsInternalStandard: false })
+            else if (rawUnit is null && needsUnit && analyte is { IsInternalStandard: false } && missingUnits.Add(analyte.Code))
             {
                 diagnostics.Add(new Diagnostic(
                     DiagnosticCodes.MissingUnit,
                     DiagnosticSeverity.Error,
-                    $"no unit for '{row.RawAnalyte}': the export states none and none is configured for instrument '{input.Identity.InstrumentId}'",
+                    $"no unit for '{row.RawAnalyte}' (first at this line; every row of it is affected): the export states none and none is configured for instrument '{input.Identity.InstrumentId}'",
                     row.Source.File,
                     row.Source.Line));
             }

@@ -260,7 +260,7 @@ public sealed class MassHunterCompoundTableReader : IInstrumentReader
                 }
 
                 var compound = injection.Compound with { Name = compoundName, IsInternalStandard = isInternalStandard };
-                results.Add(MassHunterRowBuilder.ReadCompound(cells, sample, compound, [compoundName], header.SubHeaders, context));
+                results.Add(MassHunterRowBuilder.ReadCompound(cells, sample, compound, [compoundName], header.SubHeaders, context, injection.Group.Start + 1));
             }
 
             if (cells.RowHasErrors)

@@ -456,6 +456,12 @@ public sealed class MassHunterQuantReader : IInstrumentReader
     private static (List<string> Fields, List<string> Messages)? Realign(PendingMessage pending, List<string> fields, Header header)
     {
         var m = header.MessageColumn;
+        if (pending.Start.Count <= m || fields.Count == 0)
+        {
+            // The message line itself is short of the message column: nothing to realign, refuse the row.
+            return null;
+        }
+
         var messageParts = new List<string> { pending.Start[m] };
         messageParts.AddRange(pending.Continuation);
 

@@ -99,8 +99,12 @@ internal static class MassHunterRowBuilder
                 dilution, cells.TextOrNull(columns.Comment), flags, messages);
     }
 
-    /// <summary>One compound's result for the sample; bad cells are reported (check <see cref="RowCells.RowHasErrors"/>).</summary>
-    public static InstrumentResult ReadCompound(RowCells cells, MassHunterSample sample, MassHunterCompoundColumns compound, IReadOnlyList<string> compoundNames, IReadOnlyList<string> subHeaders, ReaderContext context)
+    /// <summary>
+    /// One compound's result for the sample; bad cells are reported (check <see cref="RowCells.RowHasErrors"/>).
+    /// <c>column</c> is the sample group's 1-based column when one line holds several samples (the compound
+    /// table), so each result keeps a position, and a key, of its own.
+    /// </summary>
+    public static InstrumentResult ReadCompound(RowCells cells, MassHunterSample sample, MassHunterCompoundColumns compound, IReadOnlyList<string> compoundNames, IReadOnlyList<string> subHeaders, ReaderContext context, int? column = null)
     {
         var value = compound.ValueColumn >= 0
             ? cells.Value(compound.ValueColumn, compound.ValueHeader, "concentration", out var raw)
@@ -133,7 +137,7 @@ internal static class MassHunterRowBuilder
 
         return new InstrumentResult
         {
-            Source = new SourcePosition(null, cells.Line),
+            Source = new SourcePosition(null, cells.Line, column),
             SampleName = sample.Name,
             SampleType = sample.Type,
             VendorSampleType = sample.VendorType,
