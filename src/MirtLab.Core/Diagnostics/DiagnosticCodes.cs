@@ -33,7 +33,7 @@ public static class DiagnosticCodes
     /// <summary>A vendor regression (fit or weighting) MirtLab does not model; kept as text in the run properties.</summary>
     public const string UnmodelledRegression = "ML2020";
 
-    /// <summary>A results export with peak data but no calculated-concentration column: nothing in it is reportable.</summary>
+    /// <summary>A results export with peak data but no calculated-concentration column: it is read, its rows carry no value and are held.</summary>
     public const string NoConcentrationColumn = "ML2021";
 
     /// <summary>A qualifier row whose quantifier cannot be found in the same sample and component group.</summary>
@@ -57,6 +57,9 @@ public static class DiagnosticCodes
 
     /// <summary>Peaks no calibrated compound claims (<c>?</c>, ACAML <c>Unknown</c>) were skipped: they are not analytes.</summary>
     public const string UnidentifiedPeaksSkipped = "ML2035";
+
+    /// <summary>The report was read but identifies no compound (an area-percent report, unnamed peaks, no peaks): nothing in it is reportable.</summary>
+    public const string NothingToReport = "ML2036";
 
     // ML2040–ML2049: Agilent MassHunter and configured delimited readers.
     /// <summary>MassHunter's second header row (the column names under the group labels) is missing or merged into the first.</summary>

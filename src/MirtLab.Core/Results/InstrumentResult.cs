@@ -72,5 +72,19 @@ public sealed class InstrumentResult
     public string? Comment { get; init; }
 
     /// <summary>The vendor's own flags, kept verbatim (outlier reasons, failed acceptance, quantitation messages).</summary>
-    public IReadOnlyList<string> VendorFlags { get; init; } = [];
+    public IReadOnlyList<string> VendorFlags
+    {
+        get => _vendorFlags;
+        init => _vendorFlags = value;
+    }
+
+    private IReadOnlyList<string> _vendorFlags = [];
+
+    /// <summary>A copy of this row with one more vendor flag (a reader that learns something about a row after building it).</summary>
+    public InstrumentResult WithVendorFlag(string flag)
+    {
+        var copy = (InstrumentResult)MemberwiseClone();
+        copy._vendorFlags = [.. _vendorFlags, flag];
+        return copy;
+    }
 }

@@ -174,11 +174,11 @@ internal static partial class ChemStationCsvReport
         var columnLine = declaredColumns!.Value.Line;
         if (!layout.Compound.Exists)
         {
-            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.MissingColumn, DiagnosticSeverity.Error,
+            // An area-percent report without a calibration table: read, its peaks stay unidentified.
+            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.MissingColumn, DiagnosticSeverity.Info,
                 $"Report00.CSV declares no 'Compound Name' column (declared: {string.Join(", ", columns.Values.Select(c => c.Name.Trim()))}): " +
-                "the report names no compound, so nothing in it is an analyte (an area-percent report without a calibration table)",
+                "the report names no compound, so none of its peaks is an analyte (an area-percent report without a calibration table)",
                 file, columnLine));
-            return null;
         }
 
         string? amountUnit = null;

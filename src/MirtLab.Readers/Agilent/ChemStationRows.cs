@@ -166,16 +166,37 @@ internal static class ChemStationRows
             }
 
             var key = AnalyteCatalog.Key(peak.Compound);
+            string? measuredTwice = null;
             if (seen.TryGetValue(key, out var first))
             {
-                sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.DuplicateRow, DiagnosticSeverity.Error,
-                    $"compound '{peak.Compound}' appears twice in this injection ({Where(first)} and {Where(peak)}): which value is meant cannot be told",
-                    peak.File, peak.Line));
-                continue;
+                if (string.Equals(first.Signal, peak.Signal, StringComparison.Ordinal) && string.Equals(first.File, peak.File, StringComparison.Ordinal))
+                {
+                    sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.DuplicateRow, DiagnosticSeverity.Error,
+                        $"compound '{peak.Compound}' appears twice on one signal of this injection ({Where(first)} and {Where(peak)}): which value is meant cannot be told",
+                        peak.File, peak.Line));
+                    continue;
+                }
+
+                // The same compound calibrated on two detectors (signals) is two measurements, not a corrupt
+                // report: both are read and held, and QA decides which one is the result.
+                measuredTwice = $"ChemStation: '{peak.Compound}' is quantified on two signals ({Where(first)} and {Where(peak)}); QA chooses which one is reported";
+                sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.DuplicateRow, DiagnosticSeverity.Warning, measuredTwice, peak.File, peak.Line));
+                var firstRow = rows.FirstOrDefault(r => r.Source.File == first.File && r.Source.Line == first.Line);
+                if (firstRow is not null)
+                {
+                    rows[rows.IndexOf(firstRow)] = firstRow.WithVendorFlag(measuredTwice);
+                }
+            }
+            else
+            {
+                seen[key] = peak;
             }
 
-            seen[key] = peak;
             var row = BuildRow(peak);
+            if (row is not null && measuredTwice is not null)
+            {
+                row = row.WithVendorFlag(measuredTwice);
+            }
             if (row is not null)
             {
                 rows.Add(row);
@@ -192,7 +213,8 @@ internal static class ChemStationRows
 
         if (rows.Count == 0 && sink.ErrorCount == errorsAtStart)
         {
-            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NoResults, DiagnosticSeverity.Error,
+            // Read to the end, but nothing in it names a compound: archived with this warning, nothing published.
+            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NothingToReport, DiagnosticSeverity.Warning,
                 injection.Peaks.Count == 0
                     ? $"the {injection.Kind} holds no peaks and no calibrated compounds: there is nothing to report"
                     : string.Create(CultureInfo.InvariantCulture, $"the {injection.Kind} identifies no compound: all {injection.Peaks.Count} peak(s) are unidentified, so nothing in it is an analyte"),

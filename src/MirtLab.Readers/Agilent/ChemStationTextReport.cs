@@ -167,8 +167,8 @@ internal static partial class ChemStationTextReport
 
             if (!_sawNameColumn && sink.ErrorCount == _errorsAtStart)
             {
-                sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.MissingColumn, DiagnosticSeverity.Error,
-                    "no peak table in Report.TXT has a 'Name' column: the report names no compound, so nothing in it is an analyte " +
+                sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.MissingColumn, DiagnosticSeverity.Info,
+                    "no peak table in Report.TXT has a 'Name' column: the report names no compound, so none of its peaks is an analyte " +
                     "(an area-percent report without a calibration table)", file));
             }
 

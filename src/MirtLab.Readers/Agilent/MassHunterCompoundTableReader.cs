@@ -165,8 +165,8 @@ public sealed class MassHunterCompoundTableReader : IInstrumentReader
             MassHunterCompoundColumns.From(string.Empty, false, g, compoundGroup, subHeaders))).ToList();
         if (list.All(i => i.Compound.ValueColumn < 0))
         {
-            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NoConcentrationColumn, DiagnosticSeverity.Error,
-                "no sample group has a 'Final Conc.' or 'Calc. Conc.' column: the export holds peak data only and nothing MirtLab could report; export the quantitation results with the concentration columns",
+            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NoConcentrationColumn, DiagnosticSeverity.Warning,
+                "no sample group has a 'Final Conc.' or 'Calc. Conc.' column: the export holds peak data only, so every row is read with no value and held; export the quantitation results with the concentration columns to report them",
                 Line: subHeaderLine));
         }
         else if (list.FirstOrDefault(i => i.Compound.ValueColumn < 0) is { } without)

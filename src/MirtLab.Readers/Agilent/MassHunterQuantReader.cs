@@ -254,10 +254,9 @@ public sealed class MassHunterQuantReader : IInstrumentReader
             .ToList();
         if (analytes.Count > 0 && withoutConcentration.Count == analytes.Count + methodOnly.Count(m => !MassHunterCsv.IsInternalStandard(m)))
         {
-            // Peak data only: nothing in the export is a concentration the lab could report. Refused as a
-            // whole (like MultiQuant's) so the wrong export template is seen in quarantine at once.
-            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NoConcentrationColumn, DiagnosticSeverity.Error,
-                "no compound has a 'Final Conc.' or 'Calc. Conc.' column: the export holds peak data only and nothing MirtLab could report; export the quantitation results with the concentration columns",
+            // Peak data only: read to the last row, but nothing in it is a concentration the lab could report.
+            sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NoConcentrationColumn, DiagnosticSeverity.Warning,
+                "no compound has a 'Final Conc.' or 'Calc. Conc.' column: the export holds peak data only, so every row is read with no value and held; export the quantitation results with the concentration columns to report them",
                 Line: subHeaderLine));
         }
         else if (withoutConcentration.Count > 0)

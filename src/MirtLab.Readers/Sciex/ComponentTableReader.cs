@@ -168,13 +168,13 @@ internal static class ComponentTableReader
 
             if (!_map.CalculatedConcentration.Exists)
             {
-                // Area-only exports are what the user picked in MultiQuant's column chooser (FORMATS.md); they are
-                // recognised and checked, but hold nothing MirtLab may report.
+                // Area-only exports are what the user picked in MultiQuant's column chooser (FORMATS.md): they are
+                // read row by row, but every row has no value (MirtLab never derives a concentration from areas).
                 _peakDataOnly = true;
-                sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NoConcentrationColumn, DiagnosticSeverity.Error,
-                    $"the {software} export has no 'Calculated Concentration' column, only peak data ({Names(8)}); " +
-                    "MirtLab reports the concentrations the instrument software calculated and never derives them from areas. " +
-                    "Export the results table again with the columns Calculated Concentration, Actual Concentration, Sample Type and the concentration units",
+                sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NoConcentrationColumn, DiagnosticSeverity.Warning,
+                    $"the {software} export has no 'Calculated Concentration' column, only peak data ({Names(8)}): every row is read with no value and held. " +
+                    "MirtLab reports the concentrations the instrument software calculated and never derives them from areas; " +
+                    "export the results table again with the columns Calculated Concentration, Actual Concentration, Sample Type and the concentration units",
                     Line: line));
                 return true;
             }
@@ -255,7 +255,7 @@ internal static class ComponentTableReader
             if (_peakDataOnly)
             {
                 sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.NoConcentrationColumn, DiagnosticSeverity.Info,
-                    string.Create(CultureInfo.InvariantCulture, $"read {_seen.Count} rows ({_samples.Count} samples × {_components.Count} components) of peak data; none is reportable"),
+                    string.Create(CultureInfo.InvariantCulture, $"read {_seen.Count} rows ({_samples.Count} samples × {_components.Count} components) of peak data; none has a reportable value"),
                     Line: headerLine));
             }
             else if (_results == 0 && sink.ErrorCount == 0)
@@ -346,11 +346,8 @@ internal static class ComponentTableReader
                     row.Kind = ComponentKind.InternalStandard;
                 }
 
-                if (!_peakDataOnly)
-                {
-                    sink.OnResult(row.ToResult());
-                    _results++;
-                }
+                sink.OnResult(row.ToResult());
+                _results++;
             }
 
             _sample.Clear();

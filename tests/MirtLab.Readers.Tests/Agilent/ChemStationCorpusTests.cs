@@ -9,44 +9,46 @@ namespace MirtLab.Readers.Tests.Agilent;
 /// <summary>
 /// Runs every real ChemStation export in <c>../shared/corpus/agilent-chemstation</c> through format detection and the
 /// reader it picks: each <c>.D</c> folder whole, each report file in it on its own, and the ACAML file dropped alone.
-/// None is about MirtLab's analytes, and most are area-percent reports of unnamed peaks, so most are rejected: each
-/// with the precise reason, never with a reader failure. Skips (and says so) when the corpus is not there.
+/// None is about MirtLab's analytes, and most are area-percent reports of unnamed peaks: each is read to the end,
+/// never with a reader failure or an error, and says in one precise warning why nothing (or what) in it is
+/// reportable. Skips (and says so) when the corpus is not there.
 /// </summary>
 public sealed class ChemStationCorpusTests
 {
     private const string Folder = ChemStationFolderReader.Id;
 
-    /// <summary>Corpus path (a .D folder, or files inside one to drop as a folder of their own), expected reader, expected first error.</summary>
-    public static TheoryData<string, string, string> Rejected => new()
+    /// <summary>Corpus path (a .D folder, or files inside one to drop as a folder of their own), expected reader, the warning that explains it, rows read.</summary>
+    public static TheoryData<string, string, string, int> Readable => new()
     {
         // Area-percent reports without a compound-name column: nothing names an analyte.
-        { "001F0101.D", Folder, DiagnosticCodes.MissingColumn },
-        { "001F0101.D/Report00.CSV+REPORT01.CSV+REPORT02.CSV", Folder, DiagnosticCodes.MissingColumn },
-        { "001F0101.D/Report.TXT", Folder, DiagnosticCodes.MissingColumn },
-        { "RUTIN2.D", Folder, DiagnosticCodes.MissingColumn },
-        // CH4 is calibrated on two signals (both not found): which row is meant cannot be told.
-        { "NV-F0101.D", Folder, DiagnosticCodes.DuplicateRow },
-        { "NV-F0101.D/Report00.CSV+REPORT01.CSV+REPORT02.CSV+REPORT03.CSV", Folder, DiagnosticCodes.DuplicateRow },
-        { "NV-F0101.D/Report.TXT", Folder, DiagnosticCodes.DuplicateRow },
+        { "001F0101.D", Folder, DiagnosticCodes.NothingToReport, 0 },
+        { "001F0101.D/Report00.CSV+REPORT01.CSV+REPORT02.CSV", Folder, DiagnosticCodes.NothingToReport, 0 },
+        { "001F0101.D/Report.TXT", Folder, DiagnosticCodes.NothingToReport, 0 },
+        { "RUTIN2.D", Folder, DiagnosticCodes.NothingToReport, 0 },
+        // CH4 is calibrated on two signals (both not found): both rows are read and held for QA to choose.
+        { "NV-F0101.D", Folder, DiagnosticCodes.DuplicateRow, 6 },
+        { "NV-F0101.D/Report00.CSV+REPORT01.CSV+REPORT02.CSV+REPORT03.CSV", Folder, DiagnosticCodes.DuplicateRow, 6 },
+        { "NV-F0101.D/Report.TXT", Folder, DiagnosticCodes.DuplicateRow, 6 },
         // Every peak unnamed (area percent): no analyte.
-        { "chemstation_181.D", Folder, DiagnosticCodes.NoResults },
-        { "chemstation_181.D/Result.xml", Folder, DiagnosticCodes.NoResults },
-        { "LOR-RISTRETTO.D", Folder, DiagnosticCodes.NoResults },
-        { "LOR-RISTRETTO.D/sample.acaml", AcamlExportReader.Id, DiagnosticCodes.NoResults },
+        { "chemstation_181.D", Folder, DiagnosticCodes.NothingToReport, 0 },
+        { "chemstation_181.D/Result.xml", Folder, DiagnosticCodes.NothingToReport, 0 },
+        { "LOR-RISTRETTO.D", Folder, DiagnosticCodes.NothingToReport, 0 },
+        { "LOR-RISTRETTO.D/sample.acaml", AcamlExportReader.Id, DiagnosticCodes.NothingToReport, 0 },
     };
 
     private static string? Corpus => RepoPaths.SharedCorpus is { } corpus ? Path.Combine(corpus, "agilent-chemstation") : null;
 
     [Theory]
-    [MemberData(nameof(Rejected))]
-    public void ChemStationCorpusItem_IsRecognisedAndRejectedWithItsPreciseReason(string item, string format, string code)
+    [MemberData(nameof(Readable))]
+    public void ChemStationCorpusItem_IsRecognisedAndRead_WithTheWarningThatExplainsIt(string item, string format, string warning, int rows)
     {
         var output = Read(item);
 
         Assert.Equal(format, output.FormatId);
         Assert.DoesNotContain(output.Diagnostics, d => d.Code == DiagnosticCodes.ReaderFailure);
-        var error = output.Diagnostics.First(d => d.IsError);
-        Assert.True(code == error.Code, error.ToString());
+        Assert.False(output.HasErrors, string.Join("\n", output.Diagnostics.Where(d => d.IsError)));
+        Assert.Contains(output.Diagnostics, d => d.Code == warning && d.Severity == DiagnosticSeverity.Warning);
+        Assert.Equal(rows, output.Results.Count);
     }
 
     [Fact]
@@ -54,12 +56,13 @@ public sealed class ChemStationCorpusTests
     {
         var output = Read("NV-F0101.D/Report00.CSV+REPORT01.CSV+REPORT02.CSV+REPORT03.CSV");
 
-        // CH4 (signal 1), CO, CO2 (signal 2) were not found; H2 and Ar (signal 3) were, but the report has no amounts.
-        Assert.Equal(["CH4", "CO", "CO2", "H2", "Ar"], output.Results.Select(r => r.RawAnalyte));
-        Assert.All(output.Results.Take(3), r => Assert.Equal(ValueKind.NotDetected, r.Value.Kind));
-        Assert.All(output.Results.Take(3), r => Assert.Null(r.Area));
-        Assert.All(output.Results.Skip(3), r => Assert.Equal(ValueKind.NoValue, r.Value.Kind));
-        Assert.Equal(1809.60595703125, output.Results[3].Area);
+        // CH4 (signals 1 and 3), CO, CO2 (signal 2) were not found; H2 and Ar (signal 3) were, but the report has no amounts.
+        Assert.Equal(["CH4", "CO", "CH4", "CO2", "H2", "Ar"], output.Results.Select(r => r.RawAnalyte));
+        Assert.All(output.Results.Where(r => r.RawAnalyte is "CH4" or "CO" or "CO2"), r => Assert.Equal(ValueKind.NotDetected, r.Value.Kind));
+        Assert.All(output.Results.Where(r => r.RawAnalyte is "CH4" or "CO" or "CO2"), r => Assert.Null(r.Area));
+        Assert.All(output.Results.Where(r => r.RawAnalyte is "H2" or "Ar"), r => Assert.Equal(ValueKind.NoValue, r.Value.Kind));
+        Assert.Equal(1809.60595703125, output.Results.Single(r => r.RawAnalyte == "H2").Area);
+        Assert.All(output.Results.Where(r => r.RawAnalyte == "CH4"), r => Assert.Contains(r.VendorFlags, f => f.Contains("quantified on two signals", StringComparison.Ordinal)));
         Assert.All(output.Results, r => Assert.Contains("ChemStation: Warning : Calibrated compound(s) not found", r.VendorFlags));
         Assert.All(output.Results, r => Assert.Equal(new DateTime(2015, 1, 13, 11, 16, 49), r.AcquiredLocal));
         Assert.Contains(output.Diagnostics, d => d.Code == DiagnosticCodes.AcquisitionTimeNote && d.Line == 11);

@@ -26,17 +26,18 @@ public sealed class SciexCorpusTests
     }
 
     [Fact]
-    public void SciexCorpus_MultiQuantPeakDataExport_IsRecognisedCheckedAndRejectedForNoConcentrationColumn()
+    public void SciexCorpus_MultiQuantPeakDataExport_IsRecognisedAndRead_EveryRowWithoutAValue()
     {
         var output = Read("sciex-multiquant/SciExTestData.txt", out var format);
 
         Assert.Equal(SciexMultiQuantResultsReader.Id, format);
-        var error = Assert.Single(output.Diagnostics, d => d.IsError);
-        Assert.Equal(DiagnosticCodes.NoConcentrationColumn, error.Code);
-        Assert.Equal(1, error.Line);
+        Assert.False(output.HasErrors, string.Join("\n", output.Diagnostics.Where(d => d.IsError)));
+        var warning = Assert.Single(output.Diagnostics, d => d.Severity == DiagnosticSeverity.Warning);
+        Assert.Equal((DiagnosticCodes.NoConcentrationColumn, 1), (warning.Code, warning.Line));
         var summary = Assert.Single(output.Diagnostics, d => d.Severity == DiagnosticSeverity.Info);
         Assert.Contains("read 13664 rows (61 samples × 224 components)", summary.Message, StringComparison.Ordinal);
-        Assert.Empty(output.Results);
+        Assert.Equal(13664, output.Results.Count);
+        Assert.All(output.Results, r => Assert.Null(r.Value.Number));
     }
 
     [Fact]
