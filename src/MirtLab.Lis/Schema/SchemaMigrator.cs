@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
 using Dapper;
+using MirtLab.Lis.Dialects;
 
 namespace MirtLab.Lis.Schema;
 
@@ -32,37 +33,74 @@ public static class SchemaMigrator
             .ToList();
     }
 
-    /// <summary>Brings the schema up to date; returns the versions applied now.</summary>
+    /// <summary>
+    /// Brings the schema up to date; returns the versions applied now. When the schema is already current it only
+    /// reads the version table, so a runtime account without DDL rights can call it at every start.
+    /// </summary>
     /// <param name="connection">An open connection.</param>
-    /// <param name="migrations">All scripts, in order.</param>
-    /// <param name="versionTable">Name of the version table.</param>
-    /// <param name="createVersionTableSql">Dialect DDL creating the version table if it does not exist.</param>
+    /// <param name="dialect">The engine: version table, scripts, migration lock.</param>
     /// <param name="nowUtc">The time recorded for applied scripts.</param>
     /// <param name="cancellationToken">Stops between statements.</param>
     public static async Task<IReadOnlyList<int>> MigrateAsync(
         DbConnection connection,
-        IReadOnlyList<Migration> migrations,
-        string versionTable,
-        string createVersionTableSql,
+        LisDialect dialect,
         DateTimeOffset nowUtc,
         CancellationToken cancellationToken = default)
     {
-        await connection.ExecuteAsync(new CommandDefinition(createVersionTableSql, cancellationToken: cancellationToken));
-        var applied = (await connection.QueryAsync<int>(new CommandDefinition($"SELECT version FROM {versionTable}", cancellationToken: cancellationToken))).ToHashSet();
-        var done = new List<int>();
-        foreach (var migration in migrations.Where(m => !applied.Contains(m.Version)))
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(dialect);
+        var migrations = dialect.Migrations;
+        if (await IsCurrentAsync(connection, dialect, cancellationToken))
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"INSERT INTO {versionTable} (version, description, applied_utc) VALUES (@Version, @Description, @AppliedUtc)",
-                new { migration.Version, migration.Description, AppliedUtc = nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) },
-                transaction,
-                cancellationToken: cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
-            done.Add(migration.Version);
+            return [];
+        }
+
+        var done = new List<int>();
+        var migrationLock = await dialect.AcquireMigrationLockAsync(connection, cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(dialect.CreateVersionTableSql, cancellationToken: cancellationToken));
+            foreach (var migration in migrations)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+                // Read inside the transaction (under the lock): another node may have applied it meanwhile.
+                var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    $"SELECT COUNT(*) FROM {dialect.VersionTable} WHERE version = @Version", new { migration.Version }, transaction, cancellationToken: cancellationToken));
+                if (applied > 0)
+                {
+                    continue;
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(
+                    dialect.InsertVersionSql,
+                    new { migration.Version, migration.Description, AppliedUtc = nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                await transaction.CommitAsync(cancellationToken);
+                done.Add(migration.Version);
+            }
+        }
+        finally
+        {
+            if (migrationLock is not null)
+            {
+                await migrationLock.DisposeAsync();
+            }
         }
 
         return done;
+    }
+
+    private static async Task<bool> IsCurrentAsync(DbConnection connection, LisDialect dialect, CancellationToken cancellationToken)
+    {
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(dialect.VersionTableExistsSql, cancellationToken: cancellationToken)) == 0)
+        {
+            return false;
+        }
+
+        var applied = (await connection.QueryAsync<int>(new CommandDefinition($"SELECT version FROM {dialect.VersionTable}", cancellationToken: cancellationToken))).ToHashSet();
+        return dialect.Migrations.All(m => applied.Contains(m.Version));
     }
 }
