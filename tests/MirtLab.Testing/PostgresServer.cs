@@ -154,21 +154,12 @@ public sealed class PostgresServer : IAsyncDisposable
             return;
         }
 
+        // Frozen first, so it forks no backend between listing its children and the kill.
+        Signal(pid, "STOP");
         int[] victims = [pid, .. ChildrenOf(pid)];
         foreach (var victim in victims)
         {
-            try
-            {
-                using var process = Process.GetProcessById(victim);
-                process.Kill();
-            }
-            catch (ArgumentException)
-            {
-                // Already gone.
-            }
-            catch (InvalidOperationException)
-            {
-            }
+            Signal(victim, "KILL");
         }
 
         var stopwatch = Stopwatch.StartNew();
@@ -181,6 +172,13 @@ public sealed class PostgresServer : IAsyncDisposable
 
             await Task.Delay(20, cancellationToken);
         }
+
+        // A killed postmaster may linger as a zombie when nothing reaps orphans here; PostgreSQL would take its
+        // pid in postmaster.pid for a live server and refuse to start. Every process of the cluster is gone.
+#pragma warning disable RS0030 // The dead server's lock files, not instrument inputs.
+        File.Delete(Path.Combine(DataDirectory, "postmaster.pid"));
+        File.Delete(Path.Combine(SocketDirectory, string.Create(CultureInfo.InvariantCulture, $".s.PGSQL.{Port}.lock")));
+#pragma warning restore RS0030
     }
 
     /// <summary>The end of the server log, for failure messages.</summary>
@@ -264,6 +262,12 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, pid.ToString(CultureInfo.InvariantCulture) }, RedirectStandardError = true });
+        kill?.WaitForExit();
     }
 
     private static IEnumerable<int> ChildrenOf(int parent)

@@ -15,7 +15,7 @@ namespace MirtLab.Lis.Dialects;
 public sealed class PostgreSqlLisDialect : LisDialect
 {
     /// <summary>Results per batch from which the COPY path is taken; see <see cref="BulkCopyThreshold"/>.</summary>
-    public const int DefaultBulkCopyThreshold = 1000;
+    public const int DefaultBulkCopyThreshold = 100;
 
     private const string ResultColumns = """
         result_key, run_key, revision, instrument, sample_name, sample_id, analyte_code, analyte_name, loinc,
@@ -203,6 +203,7 @@ public sealed class PostgreSqlLisDialect : LisDialect
             batch.BatchCommands.Add(history);
         }
 
+        await batch.PrepareAsync(cancellationToken);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

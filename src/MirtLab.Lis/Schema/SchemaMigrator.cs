@@ -33,9 +33,33 @@ public static class SchemaMigrator
             .ToList();
     }
 
+    /// <summary>Brings a schema up to date; returns the versions applied now.</summary>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="migrations">All scripts, in order.</param>
+    /// <param name="versionTable">Name of the version table.</param>
+    /// <param name="createVersionTableSql">Dialect DDL creating the version table if it does not exist.</param>
+    /// <param name="nowUtc">The time recorded for applied scripts.</param>
+    /// <param name="cancellationToken">Stops between statements.</param>
+    public static Task<IReadOnlyList<int>> MigrateAsync(
+        DbConnection connection,
+        IReadOnlyList<Migration> migrations,
+        string versionTable,
+        string createVersionTableSql,
+        DateTimeOffset nowUtc,
+        CancellationToken cancellationToken = default) =>
+        ApplyAsync(
+            connection,
+            migrations,
+            versionTable,
+            createVersionTableSql,
+            $"INSERT INTO {versionTable} (version, description, applied_utc) VALUES (@Version, @Description, @AppliedUtc)",
+            nowUtc,
+            cancellationToken);
+
     /// <summary>
-    /// Brings the schema up to date; returns the versions applied now. When the schema is already current it only
-    /// reads the version table, so a runtime account without DDL rights can call it at every start.
+    /// Brings the LIS schema up to date; returns the versions applied now. When the schema is already current it
+    /// only reads the version table, so a runtime account without DDL rights can call it at every start. Nodes
+    /// starting together queue on the dialect's migration lock and each script runs once.
     /// </summary>
     /// <param name="connection">An open connection.</param>
     /// <param name="dialect">The engine: version table, scripts, migration lock.</param>
@@ -49,38 +73,15 @@ public static class SchemaMigrator
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(dialect);
-        var migrations = dialect.Migrations;
         if (await IsCurrentAsync(connection, dialect, cancellationToken))
         {
             return [];
         }
 
-        var done = new List<int>();
         var migrationLock = await dialect.AcquireMigrationLockAsync(connection, cancellationToken);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(dialect.CreateVersionTableSql, cancellationToken: cancellationToken));
-            foreach (var migration in migrations)
-            {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-                // Read inside the transaction (under the lock): another node may have applied it meanwhile.
-                var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    $"SELECT COUNT(*) FROM {dialect.VersionTable} WHERE version = @Version", new { migration.Version }, transaction, cancellationToken: cancellationToken));
-                if (applied > 0)
-                {
-                    continue;
-                }
-
-                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
-                await connection.ExecuteAsync(new CommandDefinition(
-                    dialect.InsertVersionSql,
-                    new { migration.Version, migration.Description, AppliedUtc = nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) },
-                    transaction,
-                    cancellationToken: cancellationToken));
-                await transaction.CommitAsync(cancellationToken);
-                done.Add(migration.Version);
-            }
+            return await ApplyAsync(connection, dialect.Migrations, dialect.VersionTable, dialect.CreateVersionTableSql, dialect.InsertVersionSql, nowUtc, cancellationToken);
         }
         finally
         {
@@ -88,6 +89,40 @@ public static class SchemaMigrator
             {
                 await migrationLock.DisposeAsync();
             }
+        }
+    }
+
+    private static async Task<IReadOnlyList<int>> ApplyAsync(
+        DbConnection connection,
+        IReadOnlyList<Migration> migrations,
+        string versionTable,
+        string createVersionTableSql,
+        string insertVersionSql,
+        DateTimeOffset nowUtc,
+        CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(createVersionTableSql, cancellationToken: cancellationToken));
+        var done = new List<int>();
+        foreach (var migration in migrations)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+            // Read inside the transaction (under the lock): another node may have applied it meanwhile.
+            var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT COUNT(*) FROM {versionTable} WHERE version = @Version", new { migration.Version }, transaction, cancellationToken: cancellationToken));
+            if (applied > 0)
+            {
+                continue;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                insertVersionSql,
+                new { migration.Version, migration.Description, AppliedUtc = nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) },
+                transaction,
+                cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            done.Add(migration.Version);
         }
 
         return done;
