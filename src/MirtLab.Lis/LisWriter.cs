@@ -97,7 +97,7 @@ public sealed class LisWriter
         context.Properties.Set(OperationKey, operation);
         try
         {
-            return await _pipeline.ExecuteAsync(static async (ctx, act) => await act(ctx.CancellationToken), context, action);
+            return await _pipeline.ExecuteAsync(static async (ctx, act) => await Abandonable(act(ctx.CancellationToken), ctx.CancellationToken), context, action);
         }
         catch (BrokenCircuitException ex)
         {
@@ -112,6 +112,25 @@ public sealed class LisWriter
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// Ends the wait when the attempt is cancelled (its timeout or the caller), even if the driver has not noticed:
+    /// Npgsql ignores cancellation while connecting to a hung server and while its cancel request waits on one
+    /// (measured 10–20 s). Leaving the attempt behind is safe because writes are idempotent; it ends with the
+    /// driver's own timeouts and disposes its connection.
+    /// </summary>
+    private static async Task<T> Abandonable<T>(Task<T> attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await attempt.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (!attempt.IsCompleted)
+        {
+            _ = attempt.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
     }
 

@@ -273,6 +273,43 @@ public sealed class PostgresLisTests(PostgresFixture postgres) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task HungServer_EachAttemptTimesOut_AsTransient_AndDeliveryResumesWhenItAnswersAgain()
+    {
+        await using var server = await PostgresServer.StartNewAsync(TestContext.Current.CancellationToken);
+        var connectionString = await server.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
+        try
+        {
+            var dialect = new PostgreSqlLisDialect();
+            var writer = new LisWriter(dialect, connectionString, TimeProvider.System, new LisWriterOptions
+            {
+                MaxAttempts = 2,
+                RetryDelay = TimeSpan.FromMilliseconds(10),
+                AttemptTimeout = TimeSpan.FromMilliseconds(500),
+            });
+            await writer.MigrateAsync();
+            await writer.WriteAsync(Batch(revision: 1));
+
+            server.Pause();
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<TimeoutRejectedException>(() => writer.WriteAsync(Batch(revision: 2, status: "final")));
+            Assert.True(dialect.IsTransient(error));
+            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"two attempts of 0.5 s took {stopwatch.Elapsed}");
+            server.Resume();
+
+            await writer.WriteAsync(Batch(revision: 2, status: "final"));
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(3L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM mirtlab_results WHERE revision = 2"));
+            Assert.Equal(6L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM mirtlab_result_history"));
+        }
+        finally
+        {
+            server.Resume();
+            PostgresFixture.Release(connectionString);
+        }
+    }
+
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var connection = new NpgsqlConnection(_connectionString);

@@ -8,8 +8,8 @@ namespace MirtLab.Testing;
 /// <summary>
 /// A real PostgreSQL server for tests, from Debian's packages: a fresh cluster (<c>initdb -A trust</c>) in a temp
 /// folder, listening on a free loopback port and a private socket folder. It can be stopped (fast shutdown),
-/// killed (SIGKILL to the postmaster and every backend, like a power cut) and started again on the same port
-/// with the same data.
+/// killed (SIGKILL to the postmaster and every backend, like a power cut), paused (SIGSTOP, like a hung server)
+/// and started again on the same port with the same data.
 /// </summary>
 /// <remarks>
 /// PostgreSQL refuses to run as root, so when the tests run as root the cluster folder is given to the
@@ -25,6 +25,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private readonly TempFolder _folder = new("mirtlab-pg");
     private readonly bool _asRoot = Environment.UserName == "root";
+    private int[]? _paused;
 
     private PostgresServer(string binDirectory)
     {
@@ -143,6 +144,7 @@ public sealed class PostgresServer : IAsyncDisposable
             return;
         }
 
+        Resume();
         await RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "stop"], asPostgres: true, cancellationToken);
     }
 
@@ -156,6 +158,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
         // Frozen first, so it forks no backend between listing its children and the kill.
         Signal(pid, "STOP");
+        _paused = null;
         int[] victims = [pid, .. ChildrenOf(pid)];
         foreach (var victim in victims)
         {
@@ -181,6 +184,36 @@ public sealed class PostgresServer : IAsyncDisposable
 #pragma warning restore RS0030
     }
 
+    /// <summary>
+    /// SIGSTOP to the postmaster and its backends: connections stay open but nothing is answered, like a hung
+    /// server or a network black hole. <see cref="Resume"/> lets it go on.
+    /// </summary>
+    public void Pause()
+    {
+        if (_paused is null && PostmasterPid() is { } pid && IsAlive(pid))
+        {
+            Signal(pid, "STOP");
+            _paused = [pid, .. ChildrenOf(pid)];
+            foreach (var child in _paused.Skip(1))
+            {
+                Signal(child, "STOP");
+            }
+        }
+    }
+
+    public void Resume()
+    {
+        if (_paused is { } paused)
+        {
+            foreach (var pid in Enumerable.Reverse(paused))
+            {
+                Signal(pid, "CONT");
+            }
+
+            _paused = null;
+        }
+    }
+
     /// <summary>The end of the server log, for failure messages.</summary>
     public string Tail(int maxChars = 8000)
     {
@@ -201,6 +234,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         try
         {
+            Resume();
             if (IsRunning)
             {
                 await RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], asPostgres: true, CancellationToken.None);
