@@ -27,8 +27,6 @@ public abstract class LisWriterContract
     protected LisWriter CreateWriter(LisWriterOptions? options = null, LisDialect? dialect = null, TimeProvider? time = null) =>
         new(dialect ?? CreateDialect(), ConnectionString, time ?? TimeProvider.System, options);
 
-    protected LisWriter CreateWriter() => CreateWriter(null);
-
     protected async Task<long> CountAsync(string sql)
     {
         await using var connection = OpenConnection();
