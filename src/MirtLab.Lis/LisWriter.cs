@@ -1,61 +1,196 @@
+using System.Data.Common;
+using System.Globalization;
 using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MirtLab.Lis.Dialects;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace MirtLab.Lis;
 
 /// <summary>
 /// Writes batches into the LIS interface tables: one transaction per batch (a run and its results),
 /// idempotent (a retried batch updates nothing it already wrote), history kept for every revision.
+/// Each call runs through a short retry for transient errors, a circuit breaker and a per-attempt timeout.
 /// </summary>
 public sealed class LisWriter
 {
+    private static readonly ResiliencePropertyKey<string> OperationKey = new("mirtlab.lis.operation");
+
     private readonly LisDialect _dialect;
     private readonly string _connectionString;
+    private readonly string _migrationConnectionString;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _pipeline;
+    private volatile Exception? _lastTransientFailure;
 
-    public LisWriter(LisDialect dialect, string connectionString, TimeProvider time)
+    public LisWriter(LisDialect dialect, string connectionString, TimeProvider time, LisWriterOptions? options = null, ILogger<LisWriter>? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(dialect);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(time);
+        options ??= new LisWriterOptions();
         _dialect = dialect;
         _connectionString = connectionString;
+        _migrationConnectionString = string.IsNullOrWhiteSpace(options.MigrationConnectionString) ? connectionString : options.MigrationConnectionString;
         _time = time;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _pipeline = BuildPipeline(options);
     }
 
     public LisDialect Dialect => _dialect;
 
-    /// <summary>Creates or upgrades the schema; returns the versions applied.</summary>
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await Schema.SchemaMigrator.MigrateAsync(connection, _dialect.Migrations, _dialect.VersionTable, _dialect.CreateVersionTableSql, _time.GetUtcNow(), cancellationToken);
-    }
+    /// <summary>True when migrations use their own (schema owner) connection string.</summary>
+    public bool MigratesWithSeparateAccount => !string.Equals(_migrationConnectionString, _connectionString, StringComparison.Ordinal);
 
-    public async Task WriteAsync(LisBatch batch, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(_dialect.UpsertRunSql, batch.Run, transaction, cancellationToken: cancellationToken));
-        if (batch.Results.Count > 0)
+    /// <summary>
+    /// Creates or upgrades the schema with the migration connection string; returns the versions applied. When the
+    /// schema is already current it only reads the version table, so the runtime account may call it at every start.
+    /// </summary>
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("migrate", async token =>
         {
-            await connection.ExecuteAsync(new CommandDefinition(_dialect.UpsertResultSql, batch.Results, transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(_dialect.InsertHistorySql, batch.Results, transaction, cancellationToken: cancellationToken));
-        }
+            await using var connection = await OpenAsync(_migrationConnectionString, token);
+            var applied = await Schema.SchemaMigrator.MigrateAsync(connection, _dialect, _time.GetUtcNow(), token);
+            if (applied.Count > 0)
+            {
+                Log.Migrated(_logger, _dialect.Name, MigratesWithSeparateAccount ? "migration" : "runtime", string.Join(", ", applied));
+            }
 
-        await transaction.CommitAsync(cancellationToken);
+            return applied;
+        }, cancellationToken);
+
+    /// <summary>Writes a run and its results in one transaction: all of it is visible afterwards, or none.</summary>
+    public Task WriteAsync(LisBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return RunAsync("write", async token =>
+        {
+            var started = _time.GetTimestamp();
+            await using var connection = await OpenAsync(_connectionString, token);
+            await using var transaction = await connection.BeginTransactionAsync(token);
+            var path = await _dialect.WriteBatchAsync(connection, transaction, batch, token);
+            await transaction.CommitAsync(token);
+            Log.BatchWritten(_logger, _dialect.Name, batch.Run.RunKey, batch.Results.Count, path, (long)_time.GetElapsedTime(started).TotalMilliseconds);
+            return path;
+        }, cancellationToken);
     }
 
     /// <summary>Proves the delivery path works: opens a connection and writes the health row.</summary>
-    public async Task ProbeAsync(string node, CancellationToken cancellationToken = default)
+    public Task ProbeAsync(string node, CancellationToken cancellationToken = default) =>
+        RunAsync("probe", async token =>
+        {
+            await using var connection = await OpenAsync(_connectionString, token);
+            return await connection.ExecuteAsync(new CommandDefinition(
+                _dialect.ProbeSql,
+                new { Node = node, Now = _time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture) },
+                cancellationToken: token));
+        }, cancellationToken);
+
+    private async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            _dialect.ProbeSql,
-            new { Node = node, Now = _time.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) },
-            cancellationToken: cancellationToken));
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(OperationKey, operation);
+        try
+        {
+            return await _pipeline.ExecuteAsync(static async (ctx, act) => await Abandonable(act(ctx.CancellationToken), ctx.CancellationToken), context, action);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            var last = _lastTransientFailure;
+            throw new LisUnavailableException(
+                string.Create(CultureInfo.InvariantCulture, $"The LIS database ({_dialect.Name}) failed repeatedly; MirtLab is not calling it for a while.{(last is null ? "" : $" Last error: {last.GetType().Name}: {last.Message}")}"),
+                last ?? ex)
+            {
+                RetryAfter = ex.RetryAfter,
+            };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
-    private async Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends the wait when the attempt is cancelled (its timeout or the caller), even if the driver has not noticed:
+    /// Npgsql ignores cancellation while connecting to a hung server and while its cancel request waits on one
+    /// (measured 10–20 s). Leaving the attempt behind is safe because writes are idempotent; it ends with the
+    /// driver's own timeouts and disposes its connection.
+    /// </summary>
+    private static async Task<T> Abandonable<T>(Task<T> attempt, CancellationToken cancellationToken)
     {
-        var connection = _dialect.CreateConnection(_connectionString);
+        try
+        {
+            return await attempt.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (!attempt.IsCompleted)
+        {
+            _ = attempt.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    private ResiliencePipeline BuildPipeline(LisWriterOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
+        var builder = new ResiliencePipelineBuilder { TimeProvider = _time };
+        if (options.MaxAttempts > 1)
+        {
+            // Retrying a write is safe because writes are idempotent: a commit whose answer was lost is redone as a no-op.
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && e is not BrokenCircuitException && _dialect.IsTransient(e)),
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryDelay,
+                OnRetry = args =>
+                {
+                    Log.Retrying(_logger, _dialect.Name, Operation(args.Context), args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds, args.Outcome.Exception);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        // Only transient failures count: a batch the database rejects says nothing about the database's health.
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && _dialect.IsTransient(e)),
+            FailureRatio = options.BreakerFailureRatio,
+            MinimumThroughput = options.BreakerMinimumThroughput,
+            SamplingDuration = options.BreakerSamplingDuration,
+            BreakDuration = options.BreakDuration,
+            OnOpened = args =>
+            {
+                _lastTransientFailure = args.Outcome.Exception;
+                Log.CircuitOpened(_logger, _dialect.Name, args.BreakDuration.TotalSeconds, args.Outcome.Exception);
+                return ValueTask.CompletedTask;
+            },
+            OnHalfOpened = _ =>
+            {
+                Log.CircuitHalfOpen(_logger, _dialect.Name);
+                return ValueTask.CompletedTask;
+            },
+            OnClosed = _ =>
+            {
+                Log.CircuitClosed(_logger, _dialect.Name);
+                return ValueTask.CompletedTask;
+            },
+        });
+        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
+        return builder.Build();
+    }
+
+    private static string Operation(ResilienceContext context) =>
+        context.Properties.TryGetValue(OperationKey, out var operation) ? operation : "call";
+
+    private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = _dialect.CreateConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
-using MirtLab.Core.Results;
-using MirtLab.Core.Runs;
+using MirtLab.Lis.Dialects;
+using MirtLab.Lis.Tests.Support;
+using static MirtLab.Lis.Tests.Support.TestBatches;
 
 namespace MirtLab.Lis.Tests;
 
@@ -11,9 +13,25 @@ namespace MirtLab.Lis.Tests;
 /// </summary>
 public abstract class LisWriterContract
 {
-    protected abstract LisWriter CreateWriter();
+    /// <summary>A fresh dialect as the provider's tests configure it.</summary>
+    protected abstract LisDialect CreateDialect();
+
+    /// <summary>The test's own, empty database.</summary>
+    protected abstract string ConnectionString { get; }
+
+    /// <summary>A connection string that reaches no database (a closed port, a missing folder).</summary>
+    protected abstract string UnreachableConnectionString { get; }
 
     protected abstract DbConnection OpenConnection();
+
+    protected LisWriter CreateWriter(LisWriterOptions? options = null, LisDialect? dialect = null, TimeProvider? time = null) =>
+        new(dialect ?? CreateDialect(), ConnectionString, time ?? TimeProvider.System, options);
+
+    protected async Task<long> CountAsync(string sql)
+    {
+        await using var connection = OpenConnection();
+        return await connection.ExecuteScalarAsync<long>(sql);
+    }
 
     [Fact]
     public async Task Migrate_CreatesTheSchemaOnce_AndRecordsItsVersion()
@@ -92,52 +110,159 @@ public abstract class LisWriterContract
         Assert.Equal("node-b", await connection.ExecuteScalarAsync<string>("SELECT node FROM mirtlab_health"));
     }
 
-    /// <summary>Three patient results of one run: an alert value, a value below the LLOQ, a normal one.</summary>
-    protected static LisBatch Batch(int revision, string status = "preliminary")
+    [Fact]
+    public async Task Migrate_FromTwoNodesAtOnce_AppliesEachScriptOnce()
     {
-        var run = new RunDocument
-        {
-            RunKey = "0123456789abcdef0123",
-            Instrument = "tq5500",
-            Format = "sciex-analyst-results",
-            Source = "plate.txt",
-            Sha256 = new string('0', 64),
-            Outcome = "accepted",
-            AcquiredLocal = "2026-11-21T08:21:07",
-            AcquiredUtc = new DateTimeOffset(2026, 11, 21, 7, 21, 7, TimeSpan.Zero),
-            ConfigVersion = "2026-11-21.1+abcdef012345",
-            PatientResultCount = 3,
-            HeldCount = 2,
-        };
-        return LisRows.ToBatch(run, [
-            Result("aa", "P-240124 trough", 171.0m, null, null, "171.", ["HH"], 75, revision, status),
-            Result("bb", "P-240126 trough", null, "<", 1.0m, "0.62", ["<", "L"], 79, revision, status),
-            Result("cc", "P-240117 trough", 46.3m, null, null, "46.3", [], 61, revision, status),
-        ], new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => CreateWriter().MigrateAsync())));
+        Assert.Equal([1], results.SelectMany(r => r).Take(1));
+        Assert.Equal(CreateDialect().Migrations.Count, results.Sum(r => r.Count));
+        Assert.Equal(CreateDialect().Migrations.Count, await CountAsync("SELECT COUNT(*) FROM mirtlab_schema_version"));
     }
 
-    private static ResultDocument Result(string key, string sample, decimal? value, string? qualifier, decimal? limit, string raw, string[] flags, int line, int revision, string status) => new()
+    [Fact]
+    public async Task LargeBatch_10000Results_IsWrittenWhole()
     {
-        ResultKey = key.PadRight(32, '0'),
-        RunKey = "0123456789abcdef0123",
-        Revision = revision,
-        Instrument = "tq5500",
-        Source = "plate.txt",
-        SampleName = sample,
-        SampleType = "unknown",
-        Analyte = "mirtazapine",
-        AnalyteName = "Mirtazapine",
-        Loinc = "17283-3",
-        RawAnalyte = "Mirtazapine",
-        Value = value,
-        Unit = "ng/mL",
-        Qualifier = qualifier,
-        Limit = limit,
-        Display = qualifier is null ? value!.Value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) : "<1.0",
-        Flags = flags,
-        Status = status,
-        Raw = new RawDocument(raw, "ng/mL", line, null, null),
-        Acquired = new AcquiredDocument("2026-11-21T09:39:09", new DateTimeOffset(2026, 11, 21, 8, 39, 9, TimeSpan.Zero)),
-        ConfigVersion = "2026-11-21.1+abcdef012345",
-    };
+        var writer = CreateWriter();
+        await writer.MigrateAsync();
+        var batch = LargeBatch(10_000, revision: 1);
+        await writer.WriteAsync(batch);
+        await writer.WriteAsync(batch);
+
+        Assert.Equal(10_000L, await CountAsync("SELECT COUNT(*) FROM mirtlab_results"));
+        Assert.Equal(10_000L, await CountAsync("SELECT COUNT(*) FROM mirtlab_result_history"));
+        Assert.Equal(1L, await CountAsync("SELECT COUNT(*) FROM mirtlab_runs"));
+        await using var connection = OpenConnection();
+        var last = await connection.QuerySingleAsync("SELECT value, display_value, source_line FROM mirtlab_results WHERE result_key = @Key", new { Key = batch.Results[^1].ResultKey });
+        Assert.Equal(batch.Results[^1].Value, Convert.ToDecimal(last.value, CultureInfo.InvariantCulture));
+        Assert.Equal(batch.Results[^1].DisplayValue, (string)last.display_value);
+    }
+
+    [Fact]
+    public async Task LargeBatch_WithABadRowHalfway_LeavesNothingOfTheBatch_AndIsNotRetried()
+    {
+        await CreateWriter().MigrateAsync();
+        await CreateWriter().WriteAsync(Batch(revision: 1));
+        var good = LargeBatch(10_000, revision: 1);
+        var rows = good.Results.ToList();
+        rows[5_000] = rows[5_000] with { Status = "X" };
+        var bad = good with { Results = rows };
+
+        var dialect = new FlakyDialect(CreateDialect(), UnreachableConnectionString, failures: 0);
+        var writer = CreateWriter(new LisWriterOptions { MaxAttempts = 3 }, dialect);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => writer.WriteAsync(bad));
+
+        Assert.False(writer.Dialect.IsTransient(error), $"a constraint violation is permanent: {error}");
+        Assert.Equal(1, dialect.Connections);
+        Assert.Equal(3L, await CountAsync("SELECT COUNT(*) FROM mirtlab_results"));
+        Assert.Equal(3L, await CountAsync("SELECT COUNT(*) FROM mirtlab_result_history"));
+        Assert.Equal(1L, await CountAsync("SELECT COUNT(*) FROM mirtlab_runs"));
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersOfTheSameBatch_WriteEveryRowOnce_AndTheNewestRevisionWins()
+    {
+        await CreateWriter().MigrateAsync();
+        var large = LargeBatch(2_000, revision: 1);
+        var small = Batch(revision: 1);
+        var writers = Enumerable.Range(0, 4).Select(_ => CreateWriter()).ToList();
+        await Task.WhenAll(writers.SelectMany(w => new[] { Task.Run(() => w.WriteAsync(large)), Task.Run(() => w.WriteAsync(small)) }));
+
+        Assert.Equal(2_003L, await CountAsync("SELECT COUNT(*) FROM mirtlab_results"));
+        Assert.Equal(2_003L, await CountAsync("SELECT COUNT(*) FROM mirtlab_result_history"));
+        Assert.Equal(2L, await CountAsync("SELECT COUNT(*) FROM mirtlab_runs"));
+
+        var corrected = LargeBatch(2_000, revision: 2, status: "corrected");
+        await Task.WhenAll(writers.Select((w, i) => Task.Run(() => w.WriteAsync(i % 2 == 0 ? corrected : large))));
+        Assert.Equal(2_000L, await CountAsync("SELECT COUNT(*) FROM mirtlab_results WHERE revision = 2 AND status = 'C'"));
+        Assert.Equal(4_003L, await CountAsync("SELECT COUNT(*) FROM mirtlab_result_history"));
+    }
+
+    [Fact]
+    public async Task TransientConnectionFailures_AreRetried_ThenTheBatchIsDelivered()
+    {
+        await CreateWriter().MigrateAsync();
+        var time = new ManualTimeProvider(Start);
+        var dialect = new FlakyDialect(CreateDialect(), UnreachableConnectionString, failures: 2);
+        var writer = CreateWriter(new LisWriterOptions { MaxAttempts = 3, AttemptTimeout = TimeSpan.FromHours(1) }, dialect, time);
+
+        await time.AdvanceUntilCompletedAsync(writer.WriteAsync(Batch(revision: 1)), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+
+        Assert.Equal(3, dialect.Connections);
+        Assert.Equal(3L, await CountAsync("SELECT COUNT(*) FROM mirtlab_results"));
+    }
+
+    [Fact]
+    public async Task TransientFailures_BeyondTheAttempts_SurfaceAsTransient_ForTheOutboxToRetryLater()
+    {
+        await CreateWriter().MigrateAsync();
+        var time = new ManualTimeProvider(Start);
+        var dialect = new FlakyDialect(CreateDialect(), UnreachableConnectionString, failures: int.MaxValue);
+        var writer = CreateWriter(new LisWriterOptions { MaxAttempts = 3, AttemptTimeout = TimeSpan.FromHours(1) }, dialect, time);
+
+        var write = writer.WriteAsync(Batch(revision: 1));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => time.AdvanceUntilCompletedAsync(write, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)));
+
+        Assert.True(writer.Dialect.IsTransient(error), $"an unreachable database is transient: {error}");
+        Assert.Equal(3, dialect.Connections);
+        Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM mirtlab_results"));
+    }
+
+    [Fact]
+    public async Task PermanentError_IsNotRetried()
+    {
+        await CreateWriter().MigrateAsync();
+        var dialect = new FlakyDialect(CreateDialect(), UnreachableConnectionString, failures: 0);
+        var writer = CreateWriter(new LisWriterOptions { MaxAttempts = 3 }, dialect);
+        var batch = Batch(revision: 1);
+        var bad = batch with { Results = [batch.Results[0], batch.Results[1] with { Status = "X" }, batch.Results[2]] };
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => writer.WriteAsync(bad));
+
+        Assert.False(writer.Dialect.IsTransient(error), $"a constraint violation is permanent: {error}");
+        Assert.Equal(1, dialect.Connections);
+        Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM mirtlab_results"));
+    }
+
+    [Fact]
+    public async Task DatabaseDown_OpensTheCircuit_CallsThenFailFastAsTransient_UntilTheBreakIsOver()
+    {
+        await CreateWriter().MigrateAsync();
+        var time = new ManualTimeProvider(Start);
+        var dialect = new FlakyDialect(CreateDialect(), UnreachableConnectionString, failures: int.MaxValue);
+        var options = new LisWriterOptions
+        {
+            MaxAttempts = 3,
+            AttemptTimeout = TimeSpan.FromHours(1),
+            BreakerMinimumThroughput = 3,
+            BreakerFailureRatio = 0.5,
+            BreakDuration = TimeSpan.FromSeconds(15),
+        };
+        var writer = CreateWriter(options, dialect, time);
+
+        var first = writer.WriteAsync(Batch(revision: 1));
+        await Assert.ThrowsAnyAsync<Exception>(() => time.AdvanceUntilCompletedAsync(first, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)));
+        Assert.Equal(3, dialect.Connections);
+
+        var open = await Assert.ThrowsAsync<LisUnavailableException>(() => writer.WriteAsync(Batch(revision: 1)));
+        Assert.True(writer.Dialect.IsTransient(open));
+        Assert.NotNull(open.InnerException);
+        Assert.Equal(3, dialect.Connections);
+
+        dialect.Heal();
+        time.Advance(TimeSpan.FromSeconds(16));
+        await writer.WriteAsync(Batch(revision: 1));
+        Assert.Equal(4, dialect.Connections);
+        Assert.Equal(3L, await CountAsync("SELECT COUNT(*) FROM mirtlab_results"));
+    }
+
+    [Fact]
+    public async Task Migration_UsesTheMigrationConnectionString_WhenGiven()
+    {
+        var dialect = new FlakyDialect(CreateDialect(), UnreachableConnectionString, failures: 0);
+        var writer = new LisWriter(dialect, UnreachableConnectionString, TimeProvider.System, new LisWriterOptions { MigrationConnectionString = ConnectionString, MaxAttempts = 1 });
+
+        Assert.True(writer.MigratesWithSeparateAccount);
+        Assert.Equal([1], (await writer.MigrateAsync()).Take(1));
+        Assert.True(writer.Dialect.IsTransient(await Assert.ThrowsAnyAsync<Exception>(() => writer.WriteAsync(Batch(revision: 1)))));
+    }
 }

@@ -10,9 +10,12 @@ public sealed class SqliteLisWriterTests : LisWriterContract, IDisposable
 {
     private readonly TempFolder _folder = new("mirtlab-lis");
 
-    private string ConnectionString => $"Data Source={_folder.Combine("lis.db")}";
+    protected override string ConnectionString => $"Data Source={_folder.Combine("lis.db")}";
 
-    protected override LisWriter CreateWriter() => new(new SqliteLisDialect(), ConnectionString, TimeProvider.System);
+    // A folder that does not exist: SQLite cannot open the file (SQLITE_CANTOPEN), as when a share is unmounted.
+    protected override string UnreachableConnectionString => $"Data Source={_folder.Combine("missing", "folder", "lis.db")};Mode=ReadWrite";
+
+    protected override LisDialect CreateDialect() => new SqliteLisDialect();
 
     protected override DbConnection OpenConnection()
     {
@@ -21,5 +24,9 @@ public sealed class SqliteLisWriterTests : LisWriterContract, IDisposable
         return connection;
     }
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
 }

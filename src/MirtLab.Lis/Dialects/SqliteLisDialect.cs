@@ -19,6 +19,9 @@ public sealed class SqliteLisDialect : LisDialect
     public override string CreateVersionTableSql =>
         "CREATE TABLE IF NOT EXISTS mirtlab_schema_version (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL, applied_utc TEXT NOT NULL)";
 
+    public override string VersionTableExistsSql =>
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'mirtlab_schema_version'";
+
     public override string UpsertRunSql => """
         INSERT INTO mirtlab_runs (run_key, instrument, format, source_file, file_sha256, outcome, acquired_local, acquired_utc,
                                   config_version, patient_results, held_results, updated_utc)
@@ -61,11 +64,10 @@ public sealed class SqliteLisDialect : LisDialect
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;", cancellationToken: cancellationToken));
     }
 
-    public override bool IsTransient(Exception exception) => exception switch
+    protected override bool IsTransientError(Exception exception) => exception switch
     {
         // SQLITE_BUSY (5), SQLITE_LOCKED (6), SQLITE_IOERR (10), SQLITE_FULL (13), SQLITE_CANTOPEN (14).
         SqliteException s => s.SqliteErrorCode is 5 or 6 or 10 or 13 or 14,
-        IOException or TimeoutException => true,
         _ => false,
     };
 }
