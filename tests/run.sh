@@ -26,5 +26,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+if [ -z "${MIRTLAB_TEST_SQLSERVER:-}" ]; then
+  echo "tests/run.sh: SQL Server tests will be SKIPPED (no SQL Server here): set MIRTLAB_TEST_SQLSERVER to a connection string to run them."
+fi
+
 # A hung test fails the run with a dump instead of holding CI for its whole time limit.
 exec dotnet test MirtLab.sln --blame-hang-timeout 10m "$@"

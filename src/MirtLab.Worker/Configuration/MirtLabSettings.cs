@@ -58,6 +58,9 @@ public sealed class MirtLabSettings
     /// <summary>The LIS connection string with a relative SQLite path made absolute under the data root.</summary>
     public required string LisConnectionString { get; init; }
 
+    /// <summary>The schema owner's connection string for LIS migrations, resolved like <see cref="LisConnectionString"/>; null to migrate with the runtime one.</summary>
+    public string? LisMigrationConnectionString { get; init; }
+
     public required MqttOptions Mqtt { get; init; }
 
     public required DeliveryOptions Delivery { get; init; }

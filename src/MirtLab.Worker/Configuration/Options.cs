@@ -79,6 +79,9 @@ public sealed class LisOptions
 
     /// <value>ADO.NET connection string. For SQLite a relative <c>Data Source</c> is under <c>Paths:DataRoot</c>. Default <c>Data Source=lis.db</c>.</value>
     public string ConnectionString { get; set; } = "Data Source=lis.db";
+
+    /// <value>Connection string of the schema owner, used only to create or upgrade the LIS tables; default none (the runtime one, which then needs DDL rights). See deploy/sql.</value>
+    public string? MigrationConnectionString { get; set; }
 }
 
 /// <summary>The MQTT broker results are published to.</summary>

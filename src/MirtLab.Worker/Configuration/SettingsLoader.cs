@@ -144,7 +144,8 @@ public static partial class SettingsLoader
                 Instruments = instruments,
                 StorePath = Path.GetFullPath(Path.Combine(dataRoot, store.Path)),
                 Lis = lis,
-                LisConnectionString = ResolveLisConnectionString(lis, dataRoot),
+                LisConnectionString = ResolveLisConnectionString(lis.Provider, lis.ConnectionString, dataRoot),
+                LisMigrationConnectionString = string.IsNullOrWhiteSpace(lis.MigrationConnectionString) ? null : ResolveLisConnectionString(lis.Provider, lis.MigrationConnectionString, dataRoot),
                 Mqtt = mqtt,
                 Delivery = delivery,
                 Web = web,
@@ -423,14 +424,14 @@ public static partial class SettingsLoader
         }
     }
 
-    private static string ResolveLisConnectionString(LisOptions lis, string dataRoot)
+    private static string ResolveLisConnectionString(string provider, string connectionString, string dataRoot)
     {
-        if (!string.Equals(lis.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            return lis.ConnectionString;
+            return connectionString;
         }
 
-        var builder = new SqliteConnectionStringBuilder(lis.ConnectionString);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
         if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
         {
             builder.DataSource = Path.GetFullPath(Path.Combine(dataRoot, builder.DataSource));

@@ -39,7 +39,12 @@ public static class MirtLabHost
 
         if (settings.Lis.Enabled)
         {
-            services.AddSingleton(sp => new LisWriter(LisDialect.For(settings.Lis.Provider), settings.LisConnectionString, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new LisWriter(
+                LisDialect.For(settings.Lis.Provider),
+                settings.LisConnectionString,
+                sp.GetRequiredService<TimeProvider>(),
+                new LisWriterOptions { MigrationConnectionString = settings.LisMigrationConnectionString },
+                sp.GetRequiredService<ILogger<LisWriter>>()));
             services.AddSingleton<IDeliveryDestination>(sp => new LisDestination(
                 sp.GetRequiredService<LisWriter>(), settings.Node.Name, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LisDestination>>()));
         }
