@@ -86,6 +86,7 @@ public sealed class EndToEndTests
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "plate.txt"));
 
         await Fixtures.WaitUntilAsync(() => IngestLifecycleTests.LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "the LIS is not held up by the broker");
+        await Fixtures.WaitUntilAsync(() => host.Store.BacklogAsync().GetAwaiter().GetResult().Single(b => b.Destination == "mqtt").LastError is not null, "a first failed MQTT attempt recorded");
         var backlog = await host.Store.BacklogAsync();
         var mqtt = backlog.Single(b => b.Destination == "mqtt");
         Assert.Equal(1, mqtt.Pending);

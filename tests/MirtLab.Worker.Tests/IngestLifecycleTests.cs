@@ -125,7 +125,7 @@ public sealed class IngestLifecycleTests
         // What the service had done before the crash: read, evaluated and committed, but not moved.
         var source = MirtLab.Readers.ReadSource.FromPath(workPath);
         var sha = Ingest.InputHasher.Compute(source);
-        var processed = new Processing.InputProcessor(settings.Rules, MirtLab.Readers.ReaderRegistry.BuiltIn()).Process(source, sha, settings.Instruments[0]);
+        var processed = await new Processing.InputProcessor(settings.Rules, MirtLab.Readers.ReaderRegistry.BuiltIn()).ProcessAsync(source, sha, settings.Instruments[0], store);
         var finalPath = Path.Combine(config.ArchiveRoot, "tq5500", "2026-11-21", "committed.txt");
         await store.RecordAcceptedAsync(new InputReceipt(sha, "committed.txt", "tq5500", false, source.TotalLength, workPath, finalPath, DateTimeOffset.UtcNow), processed.Run!, settings.Destinations);
 

@@ -10,6 +10,7 @@ using MirtLab.Readers;
 using MirtLab.Worker.Configuration;
 using MirtLab.Worker.Ingest;
 using MirtLab.Worker.Processing;
+using MirtLab.Worker.Store;
 
 namespace MirtLab.Worker.Cli;
 
@@ -86,7 +87,9 @@ public static class CheckCommand
 
         var source = ReadSource.FromPath(full);
         var sha = InputHasher.Compute(source);
-        var processed = new InputProcessor(settings.Rules, settings.Readers).Process(source, sha, instrument, culture, format);
+        // The dry run judges deltas against the same history the service would, when the service has one here.
+        IPreviousResultSource previous = File.Exists(settings.StorePath) ? new MirtLabStore(settings.StorePath, TimeProvider.System) : NoHistory.Instance;
+        var processed = new InputProcessor(settings.Rules, settings.Readers).ProcessAsync(source, sha, instrument, previous, culture, format).GetAwaiter().GetResult();
         if (json)
         {
             output.WriteLine(ToJson(full, sha, instrument.Id, settings.Rules.Version, processed).ToJsonString(MirtLabJson.Indented));

@@ -25,9 +25,11 @@ public sealed class IngestService : BackgroundService
     private readonly ILogger<IngestService> _logger;
     private readonly Dictionary<string, StabilityTracker> _trackers = new(StringComparer.Ordinal);
     private readonly DeliverySignal _hint = new();
+    private readonly IPreviousResultSource _previous;
 
-    public IngestService(MirtLabSettings settings, MirtLabStore store, InputProcessor processor, DeliverySignal signal, TimeProvider time, ILogger<IngestService> logger)
+    public IngestService(MirtLabSettings settings, MirtLabStore store, InputProcessor processor, IPreviousResultSource previous, DeliverySignal signal, TimeProvider time, ILogger<IngestService> logger)
     {
+        _previous = previous;
         _settings = settings;
         _store = store;
         _processor = processor;
@@ -162,7 +164,7 @@ public sealed class IngestService : BackgroundService
         }
         else
         {
-            processed = _processor.Process(source, sha, instrument, cancellationToken: cancellationToken);
+            processed = await _processor.ProcessAsync(source, sha, instrument, _previous, cancellationToken: cancellationToken);
         }
 
         if (processed.IsRejected)

@@ -34,13 +34,15 @@ public sealed class InputProcessor
     /// <param name="source">The dropped item.</param>
     /// <param name="sha256">Its content hash (hex), the root of every key.</param>
     /// <param name="instrument">The instrument it came from.</param>
+    /// <param name="previous">Where the delta check finds previous results; null when there is none.</param>
     /// <param name="cultureOverride">Culture to use instead of the instrument's (<c>check --culture</c>).</param>
     /// <param name="formatOverride">Reader to use instead of detecting (<c>check --format</c>).</param>
     /// <param name="cancellationToken">Stops a long read.</param>
-    public ProcessedInput Process(
+    public async Task<ProcessedInput> ProcessAsync(
         ReadSource source,
         string sha256,
         InstrumentSettings instrument,
+        IPreviousResultSource? previous,
         CultureInfo? cultureOverride = null,
         string? formatOverride = null,
         CancellationToken cancellationToken = default)
@@ -66,9 +68,23 @@ public sealed class InputProcessor
         }
 
         var identity = new RunIdentity(sha256, source.Name, reader.FormatId, instrument.Id);
-        var run = RunEvaluator.Evaluate(
-            new RunInput(identity, output.RunInfo, output.Results, instrument.TimeZone, output.Diagnostics),
-            _rules);
+        var input = new RunInput(identity, output.RunInfo, output.Results, instrument.TimeZone, output.Diagnostics);
+        var context = output.HasErrors
+            ? RunContext.Empty
+            : await PreviousResultContext.BuildAsync(previous, RunEvaluator.DeltaLookups(input, _rules), RunStartUtc(output, instrument.TimeZone), cancellationToken);
+        var run = RunEvaluator.Evaluate(input, _rules, context);
         return new ProcessedInput(reader.FormatId, run, run.Diagnostics);
+    }
+
+    /// <summary>The run's earliest acquisition, in UTC: previous results are those from before it.</summary>
+    private static DateTimeOffset? RunStartUtc(ReadOutput output, TimeZoneInfo zone)
+    {
+        var first = output.Results.Select(r => r.AcquiredLocal).Where(t => t is not null).Min();
+        if (first is not DateTime local || zone.IsInvalidTime(local))
+        {
+            return null;
+        }
+
+        return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone.GetUtcOffset(local)).ToUniversalTime();
     }
 }
