@@ -39,7 +39,9 @@ public static class QaWeb
             o.Conventions.AuthorizeFolder("/", QaPolicies.View);
             o.Conventions.AuthorizePage("/Sign", QaPolicies.SignOff);
             o.Conventions.AuthorizePage("/Audit", QaPolicies.Audit);
-        });
+        })
+        // The pages live in this assembly, which is not the entry assembly when a test host composes the service.
+        .AddApplicationPart(typeof(QaWeb).Assembly);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = AntiforgeryCookieName;
