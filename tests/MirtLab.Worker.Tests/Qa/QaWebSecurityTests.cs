@@ -176,11 +176,11 @@ public sealed class QaWebSecurityTests
         Assert.Equal("accepted", LisRunOutcome(config, runKey));
     }
 
-    internal static async Task AddUserAsync(TestConfig config, string name, string role, string password)
+    internal static async Task AddUserAsync(TestConfig config, string name, string role, string password, string? displayName = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await UserCommand.AddAsync(config.ConfigFile, name, null, role, new StringReader(password + "\n"), interactive: false, output, error, CancellationToken.None);
+        var exit = await UserCommand.AddAsync(config.ConfigFile, name, displayName, role, new StringReader(password + "\n"), interactive: false, output, error, CancellationToken.None);
         Assert.True(exit == ExitCodes.Ok, error.ToString());
     }
 
