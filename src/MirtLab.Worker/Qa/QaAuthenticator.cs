@@ -59,6 +59,8 @@ public sealed class QaAuthenticator(MirtLabStore store, TimeProvider time, ILogg
 
         if (user.IsLockedAt(time.GetUtcNow()))
         {
+            await store.RecordAuthenticationFailureAsync(user.Name, null, "signature", "account locked", remote, cancellationToken);
+            Log.SignatureRefused(logger, user.Name, "account locked");
             return (null, "Your account is locked after too many wrong passwords; ask an administrator or wait 15 minutes.");
         }
 

@@ -113,27 +113,15 @@ public sealed class SignModel(MirtLabStore store, QaAuthenticator authenticator,
 
     private async Task<bool> LoadAsync(string runKey, CancellationToken cancellationToken)
     {
-        if (await store.GetRunForReviewAsync(runKey, cancellationToken) is not { } detail
-            || QaDecisionText.Parse(Kind) is not { } kind
-            || detail.Run.Analytes.FirstOrDefault(a => string.Equals(a.Analyte, Analyte, StringComparison.Ordinal)) is not { } evaluation)
+        if (QaDecisionText.Parse(Kind) is not { } kind || Analyte is null || await store.GetRunForReviewAsync(runKey, cancellationToken) is not { } detail)
         {
-            // A release may concern a derived observation, which has no run evaluation of its own.
-            if (QaDecisionText.Parse(Kind) == QaDecisionKind.ReleaseResult && await store.GetRunForReviewAsync(runKey, cancellationToken) is { } d2
-                && d2.PatientResults.FirstOrDefault(r => r.ResultKey == ResultKey) is { } derived && derived.Analyte == Analyte)
-            {
-                Detail = d2;
-                DecisionKind = QaDecisionKind.ReleaseResult;
-                Result = derived;
-                Meaning = QaDecisionText.Meaning(DecisionKind, Analyte!, runKey, derived.SampleName);
-                return true;
-            }
-
             return false;
         }
 
         Detail = detail;
         DecisionKind = kind;
-        Evaluation = evaluation;
+        // A derived observation (a ratio) has no run evaluation of its own: only its results can be released.
+        Evaluation = detail.Run.Analytes.FirstOrDefault(a => string.Equals(a.Analyte, Analyte, StringComparison.Ordinal));
         if (kind == QaDecisionKind.ReleaseResult)
         {
             Result = detail.PatientResults.FirstOrDefault(r => r.ResultKey == ResultKey && r.Analyte == Analyte);
@@ -142,12 +130,16 @@ public sealed class SignModel(MirtLabStore store, QaAuthenticator authenticator,
                 return false;
             }
         }
+        else if (Evaluation is null)
+        {
+            return false;
+        }
         else
         {
             ResultKey = null;
         }
 
-        Meaning = QaDecisionText.Meaning(kind, Analyte!, runKey, Result?.SampleName);
+        Meaning = QaDecisionText.Meaning(kind, Analyte, runKey, Result?.SampleName);
         return true;
     }
 }
