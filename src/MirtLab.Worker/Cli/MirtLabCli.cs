@@ -17,6 +17,8 @@ public static class MirtLabCli
             config,
             CheckCommand.Create(config),
             RulesCommand.Create(config),
+            UserCommand.Create(config),
+            AuditCommand.Create(config),
         };
         root.SetAction((parse, cancellationToken) => ServiceCommand.RunAsync(parse.GetValue(config), cancellationToken));
         return root;

@@ -6,6 +6,7 @@ using MirtLab.Worker.Delivery;
 using MirtLab.Worker.Ingest;
 using MirtLab.Worker.Processing;
 using MirtLab.Worker.Store;
+using MirtLab.Worker.Web;
 
 namespace MirtLab.Worker.Hosting;
 
@@ -59,7 +60,10 @@ public static class MirtLabHost
 
         services.AddHostedService(sp => new DispatcherSet(sp.GetServices<IDeliveryDestination>().Select(d => ActivatorUtilities.CreateInstance<OutboxDispatcher>(sp, d)).ToList()));
 
+        services.AddQaWeb(settings);
+
         var app = builder.Build();
+        app.UseQaWeb();
         MapHealth(app);
         return app;
     }
@@ -81,7 +85,7 @@ public static class MirtLabHost
 
     private static void MapHealth(WebApplication app)
     {
-        app.MapGet("/health/live", () => Results.Text("alive"));
+        app.MapGet("/health/live", () => Results.Text("alive")).AllowAnonymous();
         app.MapGet("/health/ready", async (IServiceProvider services, TimeProvider time, CancellationToken cancellationToken) =>
         {
             var checks = new JsonObject();
@@ -115,7 +119,7 @@ public static class MirtLabHost
 
             var body = new JsonObject { ["ready"] = ready, ["checkedUtc"] = time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture), ["checks"] = checks };
             return Results.Text(body.ToJsonString(), "application/json", statusCode: ready ? 200 : 503);
-        });
+        }).AllowAnonymous();
     }
 
     /// <summary>Runs one dispatcher per destination as one hosted service.</summary>
