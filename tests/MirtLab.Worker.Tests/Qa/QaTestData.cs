@@ -26,7 +26,7 @@ internal static class QaTestData
     {
         var source = ReadSource.FromPath(path);
         var sha = InputHasher.Compute(source);
-        var processed = new InputProcessor(settings.Rules, ReaderRegistry.BuiltIn()).Process(source, sha, settings.Instruments[0]);
+        var processed = await new InputProcessor(settings.Rules, ReaderRegistry.BuiltIn()).ProcessAsync(source, sha, settings.Instruments[0], store);
         Assert.False(processed.IsRejected, string.Join("\n", processed.Diagnostics));
         var receipt = new InputReceipt(sha, Path.GetFileName(path), settings.Instruments[0].Id, false, new FileInfo(path).Length, path, path, DateTimeOffset.UnixEpoch);
         await store.RecordAcceptedAsync(receipt, processed.Run!, destinations);
