@@ -19,6 +19,7 @@ public static class MirtLabCli
             RulesCommand.Create(config),
             UserCommand.Create(config),
             AuditCommand.Create(config),
+            RequeueCommand.Create(config),
         };
         root.SetAction((parse, cancellationToken) => ServiceCommand.RunAsync(parse.GetValue(config), cancellationToken));
         return root;
