@@ -72,7 +72,7 @@ public static class CalibrationAcceptance
             "calibration.accuracy",
             passedCount >= required ? CheckOutcome.Pass : CheckOutcome.Fail,
             passedCount >= required
-                ? Invariant($"{passedCount} of {points.Count} calibrators within tolerance ({judgedOn})")
+                ? Invariant($"{passedCount} of {points.Count} calibrators within tolerance ({judgedOn})") + (failedNames.Count > 0 ? "; not passing: " + string.Join(", ", failedNames) : string.Empty)
                 : Invariant($"only {passedCount} of {points.Count} calibrators within tolerance ({judgedOn}), {required} needed; failing: {string.Join(", ", failedNames)}"),
             accuracyThresholds));
 

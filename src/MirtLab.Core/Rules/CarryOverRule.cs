@@ -76,8 +76,9 @@ internal static class CarryOverRule
                 decimal? area = InjectionOrder.Dec(blank.Raw.Area) ?? (blank.Raw.Value.Kind == ValueKind.NotDetected ? 0m : null);
                 if (area is decimal a)
                 {
-                    var percent = Math.Round(a / lloqArea * 100m, 1, MidpointRounding.AwayFromZero);
-                    var over = percent > criteria.CarryOverAnalytePercentOfLloq;
+                    var exact = a / lloqArea * 100m;
+                    var percent = Math.Round(exact, 1, MidpointRounding.AwayFromZero);
+                    var over = exact > criteria.CarryOverAnalytePercentOfLloq;
                     failed |= over;
                     parts.Add(FormattableString.Invariant($"analyte area {InjectionOrder.Number(a)} = {InjectionOrder.Percent(percent)} of the LLOQ calibrators' {InjectionOrder.Number(Math.Round(lloqArea, 1))}{(over ? ", too high" : string.Empty)}"));
                 }
@@ -95,8 +96,9 @@ internal static class CarryOverRule
                 }
                 else if (InjectionOrder.Dec(blank.Raw.InternalStandardArea) is decimal a)
                 {
-                    var percent = Math.Round(a / meanIs * 100m, 1, MidpointRounding.AwayFromZero);
-                    var over = percent > criteria.CarryOverInternalStandardPercent;
+                    var exact = a / meanIs * 100m;
+                    var percent = Math.Round(exact, 1, MidpointRounding.AwayFromZero);
+                    var over = exact > criteria.CarryOverInternalStandardPercent;
                     failed |= over;
                     parts.Add(FormattableString.Invariant($"IS area {InjectionOrder.Number(a)} = {InjectionOrder.Percent(percent)} of the mean IS response {InjectionOrder.Number(Math.Round(meanIs))}{(over ? ", too high" : string.Empty)}"));
                 }

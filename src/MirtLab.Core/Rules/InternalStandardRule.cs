@@ -43,13 +43,14 @@ internal static class InternalStandardRule
         foreach (var row in ordered.Where(r => r.SampleType is SampleType.Standard or SampleType.QualityControl or SampleType.Unknown))
         {
             var area = InjectionOrder.Dec(row.Raw.InternalStandardArea);
-            decimal? percent = area is decimal a ? Math.Round(a / mean * 100m, 1, MidpointRounding.AwayFromZero) : null;
+            decimal? exact = area is decimal a ? a / mean * 100m : null;
+            decimal? percent = exact is decimal e ? Math.Round(e, 1, MidpointRounding.AwayFromZero) : null;
             if (percent is decimal p)
             {
                 figures[row.ResultKey] = p;
             }
 
-            if (percent is decimal inBand && inBand >= low && inBand <= high)
+            if (exact is decimal inBand && inBand >= low && inBand <= high)
             {
                 continue;
             }
@@ -79,13 +80,13 @@ internal static class InternalStandardRule
                 CheckScope.Samples),
         };
 
-        if (Drift(ordered) is (decimal drift, int points))
+        if (Drift(ordered, r => figures.TryGetValue(r.ResultKey, out var p) && !outside.Any(o => o.Row == r)) is (decimal drift, int points))
         {
             var ok = Math.Abs(drift) <= criteria.InternalStandardDriftPercent;
             checks.Add(new RunCheck(
                 "internal-standard.drift",
                 ok ? CheckOutcome.Pass : CheckOutcome.Review,
-                FormattableString.Invariant($"{internalStandard} response changes {InjectionOrder.Signed(drift)} of its mean from the first to the last of {points} injections (regression on injection order)"),
+                FormattableString.Invariant($"{internalStandard} response changes {InjectionOrder.Signed(drift)} of its mean from the first to the last of {points} injections inside the band (regression on injection order)"),
                 FormattableString.Invariant($"≤{criteria.InternalStandardDriftPercent}% drift across the run (lab SOP)")));
         }
 
@@ -94,13 +95,14 @@ internal static class InternalStandardRule
 
     /// <summary>
     /// The least-squares line of IS response on injection position, from the first to the last injection, in percent
-    /// of the mean: one number for a trend that single-sample bands miss (a source fouling during a long run).
+    /// of the mean: one number for a trend that single-sample bands miss (a source fouling during a long run). Only
+    /// injections inside the band count: a single outlier is held on its own and must not pose as a trend.
     /// </summary>
-    private static (decimal Percent, int Points)? Drift(IReadOnlyList<EvaluatedResult> ordered)
+    private static (decimal Percent, int Points)? Drift(IReadOnlyList<EvaluatedResult> ordered, Func<EvaluatedResult, bool> inBand)
     {
         var points = ordered
             .Select((r, i) => (Row: r, Position: (double)i))
-            .Where(p => p.Row.SampleType is SampleType.Standard or SampleType.QualityControl or SampleType.Unknown && p.Row.Raw.InternalStandardArea is > 0d)
+            .Where(p => p.Row.SampleType is SampleType.Standard or SampleType.QualityControl or SampleType.Unknown && p.Row.Raw.InternalStandardArea is > 0d && inBand(p.Row))
             .Select(p => (X: p.Position, Y: p.Row.Raw.InternalStandardArea!.Value))
             .ToList();
         if (points.Count < 3)
