@@ -146,6 +146,37 @@ public sealed class CalibrationCurveRuleTests
     }
 
     [Fact]
+    public void ExportInNanomoles_IsFittedInTheAnalytesUnit_AndComparedWithTheVendorsCurveInItsOwn()
+    {
+        // 1 ng/mL mirtazapine = 1000 / 265.36 nmol/L; the vendor's slope per nmol/L is 0.02 × 0.26536.
+        const decimal perNg = 1000m / 265.36m;
+        var plate = new Plate().ChangeAll((r, _) => new InstrumentResult
+        {
+            Source = r.Source,
+            SampleName = r.SampleName,
+            SampleType = r.SampleType,
+            RawAnalyte = r.RawAnalyte,
+            InternalStandard = r.InternalStandard,
+            RawValueText = r.RawValueText,
+            Value = ResultValue.FromNumber(r.Value.Number!.Value * perNg),
+            RawUnit = "nmol/L",
+            Nominal = r.Nominal * perNg,
+            Area = r.Area,
+            InternalStandardArea = r.InternalStandardArea,
+            RetentionTime = r.RetentionTime,
+            UsedInCalibration = r.UsedInCalibration,
+            AcquiredLocal = r.AcquiredLocal,
+        });
+        plate.Vendor = plate.Vendor with { Coefficients = [0.002, 0.02 * 0.26536] };
+        var a = plate.Evaluate().Analytes.Single();
+        Assert.Equal("ng/mL", a.Fit!.ConcentrationUnit);
+        Assert.Equal(0.02m, Math.Round(a.Fit.Coefficients[1], 9));
+        Assert.Equal((1m, 200m), (a.Fit.LowestNominal, a.Fit.HighestNominal));
+        Assert.Equal(CheckOutcome.Pass, Check(a, "calibration.vendor-agreement").Outcome);
+        Assert.All(a.Calibrators, c => Assert.Equal(100.0m, c.AccuracyPercent));
+    }
+
+    [Fact]
     public void FitFigures_AreInTheRunDocument_ForPlotting()
     {
         var run = new Plate().Evaluate();

@@ -119,6 +119,7 @@ public sealed class InjectionChecksTests
         Assert.Equal(expected, check.Outcome);
         Assert.StartsWith("Blank after ULOQ (blank after CAL 200): analyte area", check.Message, StringComparison.Ordinal);
         Assert.Equal(expected == CheckOutcome.Fail ? RunOutcome.Rejected : RunOutcome.Accepted, a.Outcome);
+        Assert.Equal(expected == CheckOutcome.Fail, run.Diagnostics.Any(d => d.Code == Diagnostics.DiagnosticCodes.CarryOverRejected));
     }
 
     [Theory]

@@ -89,7 +89,9 @@ internal static class CalibrationCurveRule
             return NotReEvaluated(checks, $"no {what} for {Names(missing)}, so there are no responses to fit");
         }
 
-        var points = inFit.Select(c => ((double)c.Raw.Nominal!.Value, responses[c.ResultKey]!.Value)).ToList();
+        // Fitted in the analyte's unit, so the coefficients plot against the calibrators' nominal values; the vendor's
+        // curve is in the export's unit, so its back-calculations are converted (one factor per calibrator).
+        var points = inFit.Select(c => ((double)c.Nominal!.Value, responses[c.ResultKey]!.Value)).ToList();
         var (curve, problem) = CalibrationRegression.Fit(points, model);
         if (curve is null)
         {
@@ -98,6 +100,8 @@ internal static class CalibrationCurveRule
 
         var low = points.Min(p => p.Item1);
         var high = points.Max(p => p.Item1);
+        var lowRaw = inFit.Min(c => (double)c.Raw.Nominal!.Value);
+        var highRaw = inFit.Max(c => (double)c.Raw.Nominal!.Value);
         var coefficients = curve.Coefficients;
         var vendorCoefficients = vendor is not null && vendorModel!.IsSupported && vendor.Coefficients.Count == (vendor.Fit == FitModel.Quadratic ? 3 : 2)
             ? vendor.Coefficients
@@ -107,8 +111,8 @@ internal static class CalibrationCurveRule
         var differences = new List<(EvaluatedResult Calibrator, double Mine, double Vendor, double Percent)>();
         foreach (var c in calibrators)
         {
-            var rawNominal = (double)c.Raw.Nominal!.Value;
-            var toUnit = c.Nominal!.Value / c.Raw.Nominal!.Value;
+            var nominal = (double)c.Nominal!.Value;
+            var toUnit = (double)(c.Nominal!.Value / c.Raw.Nominal!.Value);
             var isInFit = c.Raw.UsedInCalibration != false;
             string? note = isInFit ? null : "excluded from the vendor's curve";
             if (responses[c.ResultKey] is not double y)
@@ -117,7 +121,7 @@ internal static class CalibrationCurveRule
                 continue;
             }
 
-            var fitted = CalibrationRegression.Predict(coefficients, rawNominal);
+            var fitted = CalibrationRegression.Predict(coefficients, nominal);
             var mine = CalibrationRegression.BackCalculate(coefficients, y, low, high);
             if (mine is null)
             {
@@ -126,9 +130,9 @@ internal static class CalibrationCurveRule
 
             decimal? vendorCurveMeasured = null;
             decimal? difference = null;
-            if (vendorCoefficients is not null && CalibrationRegression.BackCalculate(vendorCoefficients, y, low, high) is double theirs)
+            if (vendorCoefficients is not null && CalibrationRegression.BackCalculate(vendorCoefficients, y, lowRaw, highRaw) * toUnit is double theirs)
             {
-                vendorCurveMeasured = Reported.Significant(theirs) * toUnit;
+                vendorCurveMeasured = Reported.Significant(theirs);
                 if (mine is double m && theirs != 0d)
                 {
                     var percent = (m - theirs) / Math.Abs(theirs) * 100d;
@@ -138,7 +142,7 @@ internal static class CalibrationCurveRule
             }
 
             figures[c.ResultKey] = new CalibratorFigures(
-                Reported.Significant(mine) * toUnit,
+                Reported.Significant(mine),
                 Reported.Significant(y),
                 Reported.Significant(fitted),
                 Reported.Significant(y - fitted),
@@ -179,7 +183,7 @@ internal static class CalibrationCurveRule
         if (vendorCoefficients is not null && differences.Count > 0)
         {
             var limit = (double)criteria.VendorCurveAgreementPercent;
-            var unitText = calibrators[0].Raw.RawUnit is { Length: > 0 } u ? " " + u.Trim() : string.Empty;
+            var unitText = calibrators[0].Unit is { } u ? " " + u.Code : string.Empty;
             var apart = differences.Where(d => Math.Abs(d.Percent) > limit).ToList();
             var largest = differences.MaxBy(d => Math.Abs(d.Percent));
             checks.Add(new RunCheck(
@@ -187,7 +191,7 @@ internal static class CalibrationCurveRule
                 apart.Count == 0 ? CheckOutcome.Pass : CheckOutcome.Review,
                 apart.Count == 0
                     ? $"MirtLab's and the vendor's curves back-calculate every calibrator within {Reported.Text(limit)}% of each other (largest: {largest.Calibrator.Raw.SampleName} {Reported.SignedPercent(largest.Percent)})"
-                    : $"MirtLab's and the vendor's curves back-calculate {apart.Count} calibrator(s) more than {Reported.Text(limit)}% apart: {string.Join(", ", apart.Select(d => $"{d.Calibrator.Raw.SampleName} (nominal {Reported.Text((double)d.Calibrator.Raw.Nominal!.Value)}) {Reported.Text(d.Mine)}{unitText} from MirtLab's curve vs {Reported.Text(d.Vendor)}{unitText} from the vendor's ({Reported.SignedPercent(d.Percent)})"))}",
+                    : $"MirtLab's and the vendor's curves back-calculate {apart.Count} calibrator(s) more than {Reported.Text(limit)}% apart: {string.Join(", ", apart.Select(d => $"{d.Calibrator.Raw.SampleName} (nominal {Reported.Text((double)d.Calibrator.Nominal!.Value)}) {Reported.Text(d.Mine)}{unitText} from MirtLab's curve vs {Reported.Text(d.Vendor)}{unitText} from the vendor's ({Reported.SignedPercent(d.Percent)})"))}",
                 FormattableString.Invariant($"≤{criteria.VendorCurveAgreementPercent}% between the two curves at each calibrator")));
         }
 
@@ -197,7 +201,7 @@ internal static class CalibrationCurveRule
             Weighting = model.Weighting,
             ModelSource = source,
             Response = responseName,
-            ConcentrationUnit = calibrators[0].Raw.RawUnit?.Trim(),
+            ConcentrationUnit = calibrators[0].Unit?.Code,
             Coefficients = coefficients.Select(k => Reported.Significant(k, 10) ?? 0m).ToList(),
             RSquared = Reported.Significant(rSquared, 6),
             VendorRSquared = Reported.Significant(vendorRSquared, 6),

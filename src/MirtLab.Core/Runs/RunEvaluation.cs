@@ -114,8 +114,8 @@ public sealed record ReportableRange(decimal Lloq, decimal Uloq);
 
 /// <summary>
 /// MirtLab's own calibration curve of one analyte in one run, for QA pages to plot: the model, the coefficients
-/// (ascending power, concentration in <see cref="ConcentrationUnit"/>, the unit the export states nominal values in),
-/// and r² computed the way Analyst does for a weighted fit (weighted sums about the weighted mean).
+/// (ascending power, concentration in <see cref="ConcentrationUnit"/>, the analyte's unit the calibrators' nominal
+/// values are in), and r² computed the way Analyst does for a weighted fit (weighted sums about the weighted mean).
 /// </summary>
 public sealed record CalibrationFit
 {

@@ -49,9 +49,11 @@ public static class RunEvaluator
 
         foreach (var evaluation in evaluations.Where(e => e.Outcome is RunOutcome.Rejected))
         {
+            var failing = evaluation.Problems.Where(c => c.Outcome == CheckOutcome.Fail).Select(c => c.Id).ToList();
             diagnostics.Add(new Diagnostic(
-                evaluation.Checks.Any(c => c.Id.StartsWith("calibration", StringComparison.Ordinal) && c.Outcome == CheckOutcome.Fail)
-                    ? DiagnosticCodes.CalibrationRejected
+                failing.Any(id => id.StartsWith("calibration", StringComparison.Ordinal)) ? DiagnosticCodes.CalibrationRejected
+                    : failing.Any(id => id.StartsWith("qc", StringComparison.Ordinal) || id.StartsWith("westgard", StringComparison.Ordinal)) ? DiagnosticCodes.QcRejected
+                    : failing.Contains("carry-over") ? DiagnosticCodes.CarryOverRejected
                     : DiagnosticCodes.QcRejected,
                 DiagnosticSeverity.Warning,
                 $"{evaluation.DisplayName}: run not accepted; its patient results are held. " +
