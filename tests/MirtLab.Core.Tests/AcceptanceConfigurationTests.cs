@@ -10,7 +10,6 @@ public sealed class AcceptanceConfigurationTests
         Assert.Equal((0.995m, 2m, 50m, 150m, 20m), (a.MinRSquared, a.VendorCurveAgreementPercent, a.InternalStandardLowPercent, a.InternalStandardHighPercent, a.InternalStandardDriftPercent));
         Assert.Equal((2.5m, 20m, 20m, 5m, 20), (a.RetentionTimeTolerancePercent, a.IonRatioTolerancePercent, a.CarryOverAnalytePercentOfLloq, a.CarryOverInternalStandardPercent, a.QcTargetObservations));
         Assert.Equal(["1-2s", "1-3s", "2-2s", "R-4s", "4-1s", "10-x"], a.WestgardRules);
-        Assert.Equal("linear, 1/x²", a.DefaultModel().ToString());
         Assert.Empty(a.CalibrationModels);
         Assert.Empty(TestRules.Default.QcTargets);
     }
@@ -32,7 +31,7 @@ public sealed class AcceptanceConfigurationTests
     [InlineData("""{ "carryOverInternalStandardPercent": -5 }""", "acceptance.carryOverInternalStandardPercent")]
     [InlineData("""{ "qcTargetObservations": 1 }""", "acceptance.qcTargetObservations: an SD needs at least 2 observations")]
     [InlineData("""{ "westgardRules": [ "1-3s", "1-5s" ] }""", "acceptance.westgardRules: '1-5s' is not one of")]
-    [InlineData("""{ "defaultCalibrationModel": { "fit": "cubic", "weighting": "1/x" } }""", "acceptance.defaultCalibrationModel.fit: 'cubic' must be linear or quadratic")]
+    [InlineData("""{ "calibrationModels": [ { "analyte": "x", "fit": "cubic", "weighting": "1/x" } ] }""", "acceptance.calibrationModels[0].fit: 'cubic' must be linear or quadratic")]
     [InlineData("""{ "calibrationModels": [ { "analyte": "x", "fit": "linear", "weighting": "ln x" } ] }""", "acceptance.calibrationModels[0].weighting: 'ln x' must be none, 1/x, 1/x2, 1/y or 1/y2")]
     [InlineData("""{ "calibrationModels": [ { "analyte": "nope", "fit": "linear", "weighting": "1/x" } ] }""", "acceptance.calibrationModels[0].analyte: 'nope' is not a measured analyte")]
     [InlineData("""{ "calibrationModels": [ { "analyte": "x", "fit": "linear", "weighting": "1/x" }, { "analyte": "x", "fit": "linear", "weighting": "1/x2" } ] }""", "acceptance.calibrationModels[1].analyte: 'x' has two models")]

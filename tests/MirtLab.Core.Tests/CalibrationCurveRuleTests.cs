@@ -40,7 +40,7 @@ public sealed class CalibrationCurveRuleTests
         var a = plate.Evaluate().Analytes.Single();
         var check = Check(a, "calibration.vendor-agreement");
         Assert.Equal((CheckOutcome.Review, CheckScope.Run), (check.Outcome, check.Scope));
-        Assert.Contains("CAL 1 (nominal 1) 1 ng/mL from MirtLab's curve vs 0.9524 ng/mL from the vendor's (+5.0%)", check.Message, StringComparison.Ordinal);
+        Assert.Contains("the vendor's curve are more than 2% apart at 8 calibrator(s): CAL 1 (nominal 1) 1 ng/mL from MirtLab's curve vs 0.9524 ng/mL (+5.0%)", check.Message, StringComparison.Ordinal);
         Assert.Equal(RunOutcome.NeedsReview, a.Outcome);
         Assert.All(a.Calibrators, c => Assert.Equal(5.0m, c.CurveDifferencePercent));
     }
@@ -67,12 +67,28 @@ public sealed class CalibrationCurveRuleTests
     }
 
     [Fact]
-    public void NoVendorCurve_FitsTheConfiguredDefaultModel_AndSaysSo()
+    public void NoCurveInTheExportAndNoConfiguredModel_IsNotReEvaluated_RatherThanJudgedOnAGuess()
     {
-        var a = new Plate().Evaluate(info: new RunInfo()).Analytes.Single();
-        Assert.Equal(("default", FitModel.Linear, Weighting.OneOverXSquared), (a.Fit!.ModelSource, a.Fit.Fit, a.Fit.Weighting));
-        Assert.Contains("the configured default: the export states no curve", Check(a, "calibration.fit").Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(a.Checks, c => c.Id == "calibration.vendor-agreement");
+        var run = new Plate().Patient("P-1 trough", 46.3m).Evaluate(info: new RunInfo());
+        var a = run.Analytes.Single();
+        var check = Check(a, "calibration.fit");
+        Assert.Equal((CheckOutcome.Review, CheckScope.Advisory), (check.Outcome, check.Scope));
+        Assert.StartsWith("not re-evaluated: the export states no calibration curve and no model is configured for mirtazapine (acceptance.calibrationModels)", check.Message, StringComparison.Ordinal);
+        Assert.Null(a.Fit);
+        Assert.Equal(RunOutcome.Accepted, a.Outcome);
+    }
+
+    [Fact]
+    public void NoCurveInTheExport_TheConfiguredModelIsFitted_AndComparedWithTheVendorsCalculatedConcentrations()
+    {
+        // The vendor's numbers say 5% more than the peak areas at every calibrator: its software used another curve.
+        var rules = Plate.With(new AcceptanceCriteria { CalibrationModels = [new() { Analyte = "mirtazapine", Fit = "linear", Weighting = "1/x2" }] });
+        var plate = new Plate().ChangeAll((r, _) => r.SampleType == SampleType.Standard ? Plate.Copy(r, value: r.Value.Number * 1.05m) : r);
+        var a = plate.Evaluate(rules, info: new RunInfo()).Analytes.Single();
+        Assert.Equal("configuration", a.Fit!.ModelSource);
+        var check = Check(a, "calibration.vendor-agreement");
+        Assert.Equal(CheckOutcome.Review, check.Outcome);
+        Assert.StartsWith("MirtLab's curve and the vendor's calculated concentrations are more than 2% apart at 8 calibrator(s): CAL 1 (nominal 1) 1 ng/mL from MirtLab's curve vs 1.05 ng/mL (-4.8%)", check.Message, StringComparison.Ordinal);
     }
 
     [Theory]

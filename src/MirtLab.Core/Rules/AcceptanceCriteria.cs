@@ -1,5 +1,3 @@
-using MirtLab.Core.Runs;
-
 namespace MirtLab.Core.Rules;
 
 /// <summary>
@@ -50,14 +48,10 @@ public sealed record AcceptanceCriteria
     public decimal VendorCurveAgreementPercent { get; init; } = 2m;
 
     /// <value>
-    /// The model MirtLab fits when the export states no curve and none is configured for the analyte; default
-    /// linear, 1/x² (ICH M10 §3.2.4 asks for the simplest adequate model; 1/x² is the usual LC-MS/MS choice).
-    /// </value>
-    public CalibrationModelSetting DefaultCalibrationModel { get; init; } = new() { Fit = "linear", Weighting = "1/x2" };
-
-    /// <value>
-    /// The lab's validated model per analyte. When set, MirtLab fits it whatever the export says, and a vendor curve
-    /// with another model or weighting asks for review. Default: none (the vendor's model is fitted).
+    /// The lab's validated model per analyte (ICH M10 §3.2.4: the simplest adequate model, its weighting stated).
+    /// When set, MirtLab fits it whatever the export says, and a vendor curve with another model or weighting asks
+    /// for review. Default: none, so MirtLab fits the model the export states; an export that states none (MassHunter,
+    /// ChemStation) is then not re-evaluated rather than judged on a guessed model.
     /// </value>
     public IReadOnlyList<CalibrationModelSetting> CalibrationModels { get; init; } = [];
 
@@ -117,9 +111,6 @@ public sealed record AcceptanceCriteria
     public CalibrationModel? ConfiguredModel(string analyteCode) =>
         CalibrationModels.FirstOrDefault(m => string.Equals(m.Analyte, analyteCode, StringComparison.Ordinal))?.ToModel();
 
-    /// <summary>The default model, falling back to linear 1/x² should the configured default not be readable.</summary>
-    public CalibrationModel DefaultModel() => DefaultCalibrationModel.ToModel() ?? new CalibrationModel(FitModel.Linear, Weighting.OneOverXSquared);
-
     /// <summary>Whether a Westgard rule is switched on.</summary>
     public bool Applies(string westgardRule) => WestgardRules.Contains(westgardRule, StringComparer.OrdinalIgnoreCase);
 }
@@ -127,7 +118,7 @@ public sealed record AcceptanceCriteria
 /// <summary>A calibration model as configuration writes it: <c>{"analyte": "mirtazapine", "fit": "linear", "weighting": "1/x2"}</c>.</summary>
 public sealed record CalibrationModelSetting
 {
-    /// <summary>The catalog code; empty for the default model.</summary>
+    /// <summary>The catalog code of the analyte.</summary>
     public string? Analyte { get; init; }
 
     /// <summary><c>linear</c> or <c>quadratic</c>.</summary>

@@ -28,7 +28,7 @@ internal sealed record CalibrationCurveResult(
 /// Fits the calibration curve again from the calibrators' responses (analyte/IS area ratio when the method has an
 /// internal standard, else area or height as the vendor's curve says), so calibrator accuracy is judged on a curve
 /// MirtLab computed itself (ICH M10 §3.2.4: back-calculated concentrations), and compares it with the vendor's.
-/// The model is the lab's configured one for the analyte, else the vendor's, else the configured default.
+/// The model is the lab's configured one for the analyte, else the one the export states; with neither, MirtLab does not guess.
 /// </summary>
 internal static class CalibrationCurveRule
 {
@@ -63,9 +63,12 @@ internal static class CalibrationCurveRule
             return NotReEvaluated(checks, $"the vendor's regression ({unmodelledVendorRegression}) is not one MirtLab models");
         }
 
-        var (model, source) = configured is not null ? (configured, "configuration")
-            : vendorModel is not null ? (vendorModel, "vendor")
-            : (criteria.DefaultModel(), "default");
+        if (configured is null && vendorModel is null)
+        {
+            return NotReEvaluated(checks, $"the export states no calibration curve and no model is configured for {analyteCode} (acceptance.calibrationModels)");
+        }
+
+        var (model, source) = configured is not null ? (configured, "configuration") : (vendorModel!, "vendor");
         if (!model.IsSupported)
         {
             return NotReEvaluated(checks, $"{(source == "vendor" ? "the vendor's" : "the configured")} weighting {CalibrationModel.Describe(model.Weighting)} is not one MirtLab re-evaluates (none, 1/x, 1/x², 1/y, 1/y²)");
@@ -128,17 +131,23 @@ internal static class CalibrationCurveRule
                 note ??= "its response lies outside MirtLab's curve";
             }
 
+            // Compared with the vendor's curve when the export states a usable one, else with the vendor's calculated
+            // concentrations (the numbers its software reported from whatever curve it used).
             decimal? vendorCurveMeasured = null;
             decimal? difference = null;
-            if (vendorCoefficients is not null && CalibrationRegression.BackCalculate(vendorCoefficients, y, lowRaw, highRaw) * toUnit is double theirs)
+            double? theirs = vendorCoefficients is not null
+                ? CalibrationRegression.BackCalculate(vendorCoefficients, y, lowRaw, highRaw) * toUnit
+                : (double?)c.UnroundedNumber;
+            if (vendorCoefficients is not null)
             {
                 vendorCurveMeasured = Reported.Significant(theirs);
-                if (mine is double m && theirs != 0d)
-                {
-                    var percent = (m - theirs) / Math.Abs(theirs) * 100d;
-                    difference = Reported.Percent(percent);
-                    differences.Add((c, m, theirs, percent));
-                }
+            }
+
+            if (mine is double m && theirs is double t && t != 0d)
+            {
+                var percent = (m - t) / Math.Abs(t) * 100d;
+                difference = Reported.Percent(percent);
+                differences.Add((c, m, t, percent));
             }
 
             figures[c.ResultKey] = new CalibratorFigures(
@@ -154,7 +163,7 @@ internal static class CalibrationCurveRule
 
         var rSquared = curve.RSquared;
         var vendorRSquared = vendor?.CorrelationCoefficient is double r ? r * r : (double?)null;
-        var modelWords = $"{model} ({source switch { "vendor" => "the vendor's model", "configuration" => "the lab's configured model", _ => "the configured default: the export states no curve" }})";
+        var modelWords = $"{model} ({(source == "vendor" ? "the vendor's model" : "the lab's configured model")})";
         var excluded = calibrators.Where(c => c.Raw.UsedInCalibration == false).ToList();
         checks.Add(new RunCheck(
             "calibration.fit",
@@ -180,8 +189,9 @@ internal static class CalibrationCurveRule
                 (vendorRSquared is double v ? FormattableString.Invariant($"r² {Describe(v)} (r {vendor!.CorrelationCoefficient:0.0000})") : "not stated"),
             FormattableString.Invariant($"r² ≥ {criteria.MinRSquared} (CLSI C62; ICH M10 sets no r² limit)")));
 
-        if (vendorCoefficients is not null && differences.Count > 0)
+        if (differences.Count > 0)
         {
+            var theirs = vendorCoefficients is not null ? "the vendor's curve" : "the vendor's calculated concentrations";
             var limit = (double)criteria.VendorCurveAgreementPercent;
             var unitText = calibrators[0].Unit is { } u ? " " + u.Code : string.Empty;
             var apart = differences.Where(d => Math.Abs(d.Percent) > limit).ToList();
@@ -190,9 +200,9 @@ internal static class CalibrationCurveRule
                 "calibration.vendor-agreement",
                 apart.Count == 0 ? CheckOutcome.Pass : CheckOutcome.Review,
                 apart.Count == 0
-                    ? $"MirtLab's and the vendor's curves back-calculate every calibrator within {Reported.Text(limit)}% of each other (largest: {largest.Calibrator.Raw.SampleName} {Reported.SignedPercent(largest.Percent)})"
-                    : $"MirtLab's and the vendor's curves back-calculate {apart.Count} calibrator(s) more than {Reported.Text(limit)}% apart: {string.Join(", ", apart.Select(d => $"{d.Calibrator.Raw.SampleName} (nominal {Reported.Text((double)d.Calibrator.Nominal!.Value)}) {Reported.Text(d.Mine)}{unitText} from MirtLab's curve vs {Reported.Text(d.Vendor)}{unitText} from the vendor's ({Reported.SignedPercent(d.Percent)})"))}",
-                FormattableString.Invariant($"≤{criteria.VendorCurveAgreementPercent}% between the two curves at each calibrator")));
+                    ? $"MirtLab's curve and {theirs} agree within {Reported.Text(limit)}% at every calibrator (largest difference: {largest.Calibrator.Raw.SampleName} {Reported.SignedPercent(largest.Percent)})"
+                    : $"MirtLab's curve and {theirs} are more than {Reported.Text(limit)}% apart at {apart.Count} calibrator(s): {string.Join(", ", apart.Select(d => $"{d.Calibrator.Raw.SampleName} (nominal {Reported.Text((double)d.Calibrator.Nominal!.Value)}) {Reported.Text(d.Mine)}{unitText} from MirtLab's curve vs {Reported.Text(d.Vendor)}{unitText} ({Reported.SignedPercent(d.Percent)})"))}",
+                FormattableString.Invariant($"≤{criteria.VendorCurveAgreementPercent}% between MirtLab's and the vendor's back-calculation at each calibrator")));
         }
 
         var fit = new CalibrationFit

@@ -8,7 +8,7 @@ internal sealed record InjectionRuleResult(IReadOnlyList<Runs.RunCheck> Checks, 
     public static InjectionRuleResult Empty { get; } = new([], [], new Dictionary<string, decimal>());
 }
 
-/// <summary>Injection order of one compound's rows: acquisition time, then file and line (the order the export lists them).</summary>
+/// <summary>Injection order of one compound's rows: acquisition time, then file, line and column (the order the export lists them).</summary>
 internal static class InjectionOrder
 {
     public static IReadOnlyList<EvaluatedResult> Of(IEnumerable<EvaluatedResult> rows) => rows
@@ -16,6 +16,7 @@ internal static class InjectionOrder
         .ThenBy(r => r.Raw.AcquiredLocal)
         .ThenBy(r => r.Raw.Source.File ?? string.Empty, StringComparer.Ordinal)
         .ThenBy(r => r.Raw.Source.Line)
+        .ThenBy(r => r.Raw.Source.Column ?? 0)
         .ToList();
 
     /// <summary>A finite double as a decimal (instrument figures are doubles; MirtLab compares and reports decimals).</summary>

@@ -537,13 +537,12 @@ public static partial class RuleSetLoader
             errors.Add("acceptance.westgardRules: give a list (empty for none)");
         }
 
-        Model(a.DefaultCalibrationModel, "acceptance.defaultCalibrationModel", needsAnalyte: false);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (a.CalibrationModels?.Count ?? 0); i++)
         {
             var m = a.CalibrationModels![i];
             var at = $"acceptance.calibrationModels[{i}]";
-            Model(m, at, needsAnalyte: true);
+            Model(m, at);
             if (m?.Analyte is { } code && !seen.Add(code))
             {
                 errors.Add($"{at}.analyte: '{code}' has two models");
@@ -555,7 +554,7 @@ public static partial class RuleSetLoader
             errors.Add("acceptance.calibrationModels: give a list (empty for none)");
         }
 
-        void Model(CalibrationModelSetting? m, string key, bool needsAnalyte)
+        void Model(CalibrationModelSetting? m, string key)
         {
             if (m is null)
             {
@@ -573,13 +572,9 @@ public static partial class RuleSetLoader
                 errors.Add($"{key}.weighting: '{m.Weighting}' must be none, 1/x, 1/x2, 1/y or 1/y2 (the weightings MirtLab re-evaluates)");
             }
 
-            if (needsAnalyte && !analytes.Any(x => x.Code == m.Analyte && !x.IsInternalStandard && x.Derivation is null))
+            if (!analytes.Any(x => x.Code == m.Analyte && !x.IsInternalStandard && x.Derivation is null))
             {
                 errors.Add($"{key}.analyte: '{m.Analyte}' is not a measured analyte in the catalog");
-            }
-            else if (!needsAnalyte && m.Analyte is not null)
-            {
-                errors.Add($"{key}.analyte: the default model applies to every analyte; name analytes in calibrationModels");
             }
         }
 

@@ -92,7 +92,10 @@ public sealed record CalibratorPoint
     /// <summary>The back-calculated concentration from the vendor's curve as the export states it.</summary>
     public decimal? VendorCurveMeasured { get; init; }
 
-    /// <summary>MirtLab's back-calculated concentration minus the vendor curve's, in percent of the vendor curve's.</summary>
+    /// <summary>
+    /// MirtLab's back-calculated concentration minus the vendor's, in percent of the vendor's: from the vendor's curve
+    /// when the export states one MirtLab can use, else the vendor's calculated concentration.
+    /// </summary>
     public decimal? CurveDifferencePercent { get; init; }
 
     /// <summary>Why the calibrator does not count or could not be back-calculated, in words.</summary>
@@ -123,7 +126,7 @@ public sealed record CalibrationFit
 
     public required Weighting Weighting { get; init; }
 
-    /// <summary>Where the model came from: <c>vendor</c> (the export's curve), <c>configuration</c> (the lab's validated model for the analyte) or <c>default</c>.</summary>
+    /// <summary>Where the model came from: <c>vendor</c> (the export's curve) or <c>configuration</c> (the lab's validated model for the analyte).</summary>
     public required string ModelSource { get; init; }
 
     /// <summary><c>area ratio</c>, <c>area</c> or <c>height</c>.</summary>
