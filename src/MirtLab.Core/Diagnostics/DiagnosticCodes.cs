@@ -150,4 +150,7 @@ public static class DiagnosticCodes
     public const string CalibrationRejected = "ML5002";
     public const string QcRejected = "ML5003";
     public const string InvalidConfiguration = "ML5004";
+
+    /// <summary>An analyte's run is rejected for carry-over into the blank after the highest calibrator (ICH M10 §3.2.6).</summary>
+    public const string CarryOverRejected = "ML5005";
 }

@@ -19,6 +19,9 @@ public sealed class RuleSet
 
     public AcceptanceCriteria Acceptance { get; init; } = new();
 
+    /// <summary>Configured QC targets (mean, SD) per analyte and level for the Westgard rules (<c>qcTargets</c>).</summary>
+    public IReadOnlyList<QcTarget> QcTargets { get; init; } = [];
+
     /// <summary>Patterns that find patient id, dose, sex and age in a sample's name, id or comment.</summary>
     public IReadOnlyList<SampleMetadataRule> SampleMetadataRules { get; init; } = [];
 

@@ -59,7 +59,8 @@ public static partial class RuleSetLoader
         var metadataRules = LoadMetadataRules(file.SampleMetadata ?? [], errors);
         var commentRules = LoadCommentRules(file.Comments ?? [], analytes, errors);
         var acceptance = file.Acceptance ?? new AcceptanceCriteria();
-        ValidateAcceptance(acceptance, errors);
+        ValidateAcceptance(acceptance, analytes, errors);
+        var qcTargets = LoadQcTargets(file.QcTargets ?? [], analytes, errors);
 
         if (errors.Count > 0)
         {
@@ -74,6 +75,7 @@ public static partial class RuleSetLoader
                 Catalog = new AnalyteCatalog(analytes),
                 SampleTypeRules = sampleTypeRules,
                 Acceptance = acceptance,
+                QcTargets = qcTargets,
                 SampleMetadataRules = metadataRules,
                 CommentRules = commentRules,
             },
@@ -483,7 +485,7 @@ public static partial class RuleSetLoader
         return rules;
     }
 
-    private static void ValidateAcceptance(AcceptanceCriteria a, List<string> errors)
+    private static void ValidateAcceptance(AcceptanceCriteria a, List<Analyte> analytes, List<string> errors)
     {
         Percent(a.CalibratorTolerancePercent, "acceptance.calibratorTolerancePercent");
         Percent(a.LloqTolerancePercent, "acceptance.lloqTolerancePercent");
@@ -494,6 +496,86 @@ public static partial class RuleSetLoader
         if (a.MinCalibrationLevels < 2)
         {
             errors.Add("acceptance.minCalibrationLevels: a curve needs at least 2 levels");
+        }
+
+        if (a.MinRSquared is <= 0m or > 1m)
+        {
+            errors.Add("acceptance.minRSquared: must be above 0 and at most 1 (r², not percent)");
+        }
+
+        Percent(a.VendorCurveAgreementPercent, "acceptance.vendorCurveAgreementPercent");
+        Percent(a.InternalStandardDriftPercent, "acceptance.internalStandardDriftPercent");
+        Percent(a.RetentionTimeTolerancePercent, "acceptance.retentionTimeTolerancePercent");
+        Percent(a.IonRatioTolerancePercent, "acceptance.ionRatioTolerancePercent");
+        Percent(a.CarryOverAnalytePercentOfLloq, "acceptance.carryOverAnalytePercentOfLloq");
+        Percent(a.CarryOverInternalStandardPercent, "acceptance.carryOverInternalStandardPercent");
+        if (a.InternalStandardLowPercent is <= 0m or >= 100m)
+        {
+            errors.Add("acceptance.internalStandardLowPercent: must be between 0 and 100 (percent of the mean IS response)");
+        }
+
+        if (a.InternalStandardHighPercent <= 100m)
+        {
+            errors.Add("acceptance.internalStandardHighPercent: must be above 100 (percent of the mean IS response)");
+        }
+
+        if (a.QcTargetObservations < 2)
+        {
+            errors.Add("acceptance.qcTargetObservations: an SD needs at least 2 observations (CLSI C24 recommends 20)");
+        }
+
+        foreach (var rule in a.WestgardRules ?? [])
+        {
+            if (!AcceptanceCriteria.AllWestgardRules.Contains(rule, StringComparer.Ordinal))
+            {
+                errors.Add($"acceptance.westgardRules: '{rule}' is not one of {string.Join(", ", AcceptanceCriteria.AllWestgardRules)}");
+            }
+        }
+
+        if (a.WestgardRules is null)
+        {
+            errors.Add("acceptance.westgardRules: give a list (empty for none)");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (a.CalibrationModels?.Count ?? 0); i++)
+        {
+            var m = a.CalibrationModels![i];
+            var at = $"acceptance.calibrationModels[{i}]";
+            Model(m, at);
+            if (m?.Analyte is { } code && !seen.Add(code))
+            {
+                errors.Add($"{at}.analyte: '{code}' has two models");
+            }
+        }
+
+        if (a.CalibrationModels is null)
+        {
+            errors.Add("acceptance.calibrationModels: give a list (empty for none)");
+        }
+
+        void Model(CalibrationModelSetting? m, string key)
+        {
+            if (m is null)
+            {
+                errors.Add($"{key}: set fit and weighting");
+                return;
+            }
+
+            if (!CalibrationModel.TryParseFit(m.Fit, out _))
+            {
+                errors.Add($"{key}.fit: '{m.Fit}' must be linear or quadratic");
+            }
+
+            if (!CalibrationModel.TryParseWeighting(m.Weighting, out _))
+            {
+                errors.Add($"{key}.weighting: '{m.Weighting}' must be none, 1/x, 1/x2, 1/y or 1/y2 (the weightings MirtLab re-evaluates)");
+            }
+
+            if (!analytes.Any(x => x.Code == m.Analyte && !x.IsInternalStandard && x.Derivation is null))
+            {
+                errors.Add($"{key}.analyte: '{m.Analyte}' is not a measured analyte in the catalog");
+            }
         }
 
         void Percent(decimal v, string key)
@@ -511,6 +593,37 @@ public static partial class RuleSetLoader
                 errors.Add($"{key}: must be a fraction between 0 and 1");
             }
         }
+    }
+
+    private static List<QcTarget> LoadQcTargets(List<QcTargetEntry> entries, List<Analyte> analytes, List<string> errors)
+    {
+        var targets = new List<QcTarget>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            var at = $"qcTargets[{i}]";
+            if (!analytes.Any(a => a.Code == e.Analyte && !a.IsInternalStandard && a.Derivation is null))
+            {
+                errors.Add($"{at}.analyte: '{e.Analyte}' is not a measured analyte in the catalog");
+                continue;
+            }
+
+            if (e.Level is not > 0m || e.Mean is not > 0m || e.Sd is not > 0m)
+            {
+                errors.Add($"{at}: level (the QC's nominal concentration), mean and sd are required and must be positive, in the analyte's unit");
+                continue;
+            }
+
+            if (targets.Any(t => t.Analyte == e.Analyte && t.Level == e.Level))
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{at}: {e.Analyte} level {e.Level} has two targets"));
+                continue;
+            }
+
+            targets.Add(new QcTarget(e.Analyte!, e.Level.Value, e.Mean.Value, e.Sd.Value, e.Source));
+        }
+
+        return targets;
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant)]
@@ -531,6 +644,21 @@ public static partial class RuleSetLoader
         public List<MetadataEntry>? SampleMetadata { get; set; }
 
         public List<CommentEntry>? Comments { get; set; }
+
+        public List<QcTargetEntry>? QcTargets { get; set; }
+    }
+
+    private sealed class QcTargetEntry
+    {
+        public string? Analyte { get; set; }
+
+        public decimal? Level { get; set; }
+
+        public decimal? Mean { get; set; }
+
+        public decimal? Sd { get; set; }
+
+        public string? Source { get; set; }
     }
 
     private sealed class MetadataEntry

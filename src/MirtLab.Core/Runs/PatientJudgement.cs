@@ -51,6 +51,9 @@ internal sealed class PatientJudgement
 
     public void Hold(string reason) => _holds.Add(reason);
 
+    /// <summary>Holds the result for a per-injection finding of the run evaluation (its IS, retention time or ion ratio).</summary>
+    public void HoldFromRun(SampleHold hold) => _holds.Add($"{hold.CheckId}: {hold.Reason}");
+
     public void JudgeRanges(RangeContext context)
     {
         var (flags, normal) = RangeRule.Evaluate(Analyte, Value, context, _configVersion);

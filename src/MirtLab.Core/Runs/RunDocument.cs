@@ -99,6 +99,20 @@ public sealed class AnalyteEvaluationDocument
 
     public VendorCalibration? VendorCalibration { get; init; }
 
+    /// <summary>MirtLab's own curve (model, coefficients, r²); with <see cref="Calibrators"/> a page can plot points, curve, residuals and LLOQ/ULOQ.</summary>
+    public CalibrationFit? Fit { get; init; }
+
+    /// <summary>Every injection in order with its IS response, retention time and ion ratio figures.</summary>
+    public IReadOnlyList<InjectionPoint> Injections { get; init; } = [];
+
+    /// <summary>Patient results a per-injection check holds, with why.</summary>
+    public IReadOnlyList<SampleHold> SampleHolds { get; init; } = [];
+
+    /// <summary>Levey-Jennings chart per QC level: target, history and this run's results with z-scores.</summary>
+    public IReadOnlyList<QcLevelChart> QcCharts { get; init; } = [];
+
+    public IReadOnlyList<WestgardViolation> WestgardViolations { get; init; } = [];
+
     public static AnalyteEvaluationDocument From(AnalyteRunEvaluation e) => new()
     {
         Analyte = e.AnalyteCode,
@@ -110,5 +124,10 @@ public sealed class AnalyteEvaluationDocument
         Calibrators = e.Calibrators,
         Qcs = e.Qcs,
         VendorCalibration = e.VendorCalibration,
+        Fit = e.Fit,
+        Injections = e.Injections,
+        SampleHolds = e.SampleHolds,
+        QcCharts = e.QcCharts,
+        WestgardViolations = e.WestgardViolations,
     };
 }

@@ -14,6 +14,9 @@ namespace MirtLab.Core.Runs;
 /// </summary>
 public static class RunEvaluator
 {
+    // The SCIEX Analyst reader keeps a regression it does not model as text under this property key (ML2020).
+    private const string UnmodelledRegressionPrefix = "Regression ";
+
     public static EvaluatedRun Evaluate(RunInput input, RuleSet rules, RunContext? context = null)
     {
         context ??= RunContext.Empty;
@@ -24,7 +27,7 @@ public static class RunEvaluator
         var evaluations = new List<AnalyteRunEvaluation>();
         foreach (var group in normalised.Where(r => r.Analyte is not { IsInternalStandard: true } && !r.Raw.IsInternalStandard).GroupBy(CompoundKey).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            evaluations.Add(EvaluateCompound(group.Key, group.First().Analyte, group.ToList(), input.Info, rules.Acceptance));
+            evaluations.Add(EvaluateCompound(group.Key, group.First().Analyte, group.ToList(), input, rules, context));
         }
 
         var byCompound = evaluations.ToDictionary(e => e.AnalyteCode, StringComparer.Ordinal);
@@ -46,9 +49,11 @@ public static class RunEvaluator
 
         foreach (var evaluation in evaluations.Where(e => e.Outcome is RunOutcome.Rejected))
         {
+            var failing = evaluation.Problems.Where(c => c.Outcome == CheckOutcome.Fail).Select(c => c.Id).ToList();
             diagnostics.Add(new Diagnostic(
-                evaluation.Checks.Any(c => c.Id.StartsWith("calibration", StringComparison.Ordinal) && c.Outcome == CheckOutcome.Fail)
-                    ? DiagnosticCodes.CalibrationRejected
+                failing.Any(id => id.StartsWith("calibration", StringComparison.Ordinal)) ? DiagnosticCodes.CalibrationRejected
+                    : failing.Any(id => id.StartsWith("qc", StringComparison.Ordinal) || id.StartsWith("westgard", StringComparison.Ordinal)) ? DiagnosticCodes.QcRejected
+                    : failing.Contains("carry-over") ? DiagnosticCodes.CarryOverRejected
                     : DiagnosticCodes.QcRejected,
                 DiagnosticSeverity.Warning,
                 $"{evaluation.DisplayName}: run not accepted; its patient results are held. " +
@@ -85,6 +90,17 @@ public static class RunEvaluator
 
         return keys.ToList();
     }
+
+    /// <summary>
+    /// The (analyte, nominal QC level) pairs whose QC history the Westgard rules can use, for the host to look up
+    /// (earlier accepted runs' QC results, oldest first) and pass in <see cref="RunContext.QcHistory"/>.
+    /// </summary>
+    public static IReadOnlyList<(string Analyte, decimal Level)> QcHistoryLookups(RunInput input, RuleSet rules) =>
+        Normalise(input, rules, [])
+            .Where(r => r.SampleType == SampleType.QualityControl && r.Analyte is { IsInternalStandard: false } && r.Nominal is > 0m)
+            .Select(r => (r.Analyte!.Code, r.Nominal!.Value))
+            .Distinct()
+            .ToList();
 
     private static List<EvaluatedResult> Normalise(RunInput input, RuleSet rules, List<Diagnostic> diagnostics)
     {
@@ -242,12 +258,22 @@ public static class RunEvaluator
 
     private static string CompoundKey(EvaluatedResult r) => r.Analyte?.Code ?? r.Raw.RawAnalyte.Trim();
 
-    private static AnalyteRunEvaluation EvaluateCompound(string key, Analyte? analyte, List<EvaluatedResult> rows, RunInfo info, AcceptanceCriteria criteria)
+    private static AnalyteRunEvaluation EvaluateCompound(string key, Analyte? analyte, List<EvaluatedResult> rows, RunInput input, RuleSet rules, RunContext context)
     {
-        var vendorCurve = info.Calibrations.FirstOrDefault(c => string.Equals(AnalyteCatalog.Key(c.Analyte), AnalyteCatalog.Key(rows[0].Raw.RawAnalyte), StringComparison.Ordinal));
-        var calibrators = rows.Where(r => r.SampleType == SampleType.Standard).ToList();
-        var (points, calibrationChecks, range) = CalibrationAcceptance.Evaluate(calibrators, criteria);
-        var checks = new List<RunCheck>(calibrationChecks);
+        var criteria = rules.Acceptance;
+        var info = input.Info;
+        var compound = AnalyteCatalog.Key(rows[0].Raw.RawAnalyte);
+        var vendorCurve = info.Calibrations.FirstOrDefault(c => string.Equals(AnalyteCatalog.Key(c.Analyte), compound, StringComparison.Ordinal));
+        var unmodelled = info.Properties
+            .Where(p => p.Key.StartsWith(UnmodelledRegressionPrefix, StringComparison.Ordinal) && string.Equals(AnalyteCatalog.Key(p.Key[UnmodelledRegressionPrefix.Length..]), compound, StringComparison.Ordinal))
+            .Select(p => p.Value)
+            .FirstOrDefault();
+        var ordered = InjectionOrder.Of(rows);
+        var calibrators = ordered.Where(r => r.SampleType == SampleType.Standard).ToList();
+        var curve = CalibrationCurveRule.Evaluate(key, calibrators, vendorCurve, unmodelled, analyte?.InternalStandards.Count > 0, criteria);
+        var (points, calibrationChecks, range) = CalibrationAcceptance.Evaluate(calibrators, criteria, curve);
+        var checks = new List<RunCheck>(curve.Checks);
+        checks.AddRange(calibrationChecks);
         if (points.Count == 0)
         {
             checks.Add(new RunCheck(
@@ -257,26 +283,67 @@ public static class RunEvaluator
                 "calibrators in every run"));
         }
 
-        var (qcPoints, qcChecks) = QcAcceptance.Evaluate(rows.Where(r => r.SampleType == SampleType.QualityControl).ToList(), criteria);
+        var qcs = ordered.Where(r => r.SampleType == SampleType.QualityControl).ToList();
+        var (qcPoints, qcChecks) = QcAcceptance.Evaluate(qcs, criteria);
         checks.AddRange(qcChecks);
 
+        // LC-MS/MS checks on single injections (CLSI C62, FDA IS Q&A 2019, ICH M10 §3.2.6).
+        var internalStandard = vendorCurve?.InternalStandard ?? rows.Select(r => r.Raw.InternalStandard).FirstOrDefault(n => !string.IsNullOrWhiteSpace(n))?.Trim()
+            ?? (analyte is { InternalStandards.Count: > 0 } ? analyte.InternalStandards[0] : "internal standard");
+        var (isResult, meanInternalStandard) = InternalStandardRule.Evaluate(ordered, internalStandard, analyte?.InternalStandards.Count > 0, criteria);
+        var rtResult = CalibratorMeanWindowRule.RetentionTime(ordered, criteria);
+        var ionResult = CalibratorMeanWindowRule.IonRatio(ordered, criteria);
+        checks.AddRange(isResult.Checks);
+        checks.AddRange(rtResult.Checks);
+        checks.AddRange(ionResult.Checks);
+        if (CarryOverRule.Evaluate(ordered, meanInternalStandard, criteria) is { } carryOver)
+        {
+            checks.Add(carryOver);
+        }
+
+        var unit = analyte?.Unit.Code ?? rows.Select(r => r.Unit?.Code).FirstOrDefault(u => u is not null);
+        var (charts, violations, westgardChecks) = QcControlRule.Evaluate(key, qcs, input.Identity.RunKey, rules.QcTargets, context, criteria, unit);
+        checks.AddRange(westgardChecks);
+
+        var runChecks = checks.Where(c => c.Scope == CheckScope.Run).ToList();
         var outcome = points.Count == 0 && criteria.RequireCalibration
             ? RunOutcome.NotEvaluated
-            : checks.Any(c => c.Outcome == CheckOutcome.Fail)
+            : runChecks.Any(c => c.Outcome == CheckOutcome.Fail)
                 ? RunOutcome.Rejected
-                : checks.Any(c => c.Outcome == CheckOutcome.Review) ? RunOutcome.NeedsReview : RunOutcome.Accepted;
+                : runChecks.Any(c => c.Outcome == CheckOutcome.Review) ? RunOutcome.NeedsReview : RunOutcome.Accepted;
+
+        var injections = ordered.Select((r, i) => new InjectionPoint
+        {
+            Order = i + 1,
+            ResultKey = r.ResultKey,
+            SampleName = r.Raw.SampleName,
+            SampleType = r.SampleType.ToCode(),
+            AcquiredLocal = r.Raw.AcquiredLocal,
+            Line = r.Raw.Source.Line,
+            InternalStandardArea = InjectionOrder.Dec(r.Raw.InternalStandardArea),
+            InternalStandardPercent = isResult.Figures.TryGetValue(r.ResultKey, out var isPercent) ? isPercent : null,
+            RetentionTime = InjectionOrder.Dec(r.Raw.RetentionTime),
+            RetentionTimeDeviationPercent = rtResult.Figures.TryGetValue(r.ResultKey, out var rt) ? rt : null,
+            IonRatio = InjectionOrder.Dec(r.Raw.IonRatio),
+            IonRatioDeviationPercent = ionResult.Figures.TryGetValue(r.ResultKey, out var ion) ? ion : null,
+        }).ToList();
 
         return new AnalyteRunEvaluation
         {
             AnalyteCode = key,
             Analyte = analyte,
-            Unit = analyte?.Unit.Code ?? rows.Select(r => r.Unit?.Code).FirstOrDefault(u => u is not null),
+            Unit = unit,
             Outcome = outcome,
             Checks = checks,
             Calibrators = points,
             Qcs = qcPoints,
             ReportableRange = range,
             VendorCalibration = vendorCurve,
+            Fit = curve.Fit,
+            Injections = injections,
+            SampleHolds = [.. isResult.Holds, .. rtResult.Holds, .. ionResult.Holds],
+            QcCharts = charts,
+            WestgardViolations = violations,
         };
     }
 
@@ -304,6 +371,11 @@ public static class RunEvaluator
                 draft.Value = ResultValue.Above(uloq);
                 draft.Flag(new ResultFlag(Hl7Flags.AboveReportable, "reportable-range", "above the highest accepted calibrator (ULOQ): dilute and repeat", thresholds, rules.Version));
             }
+        }
+
+        foreach (var hold in run.HoldsFor(result.ResultKey))
+        {
+            draft.HoldFromRun(hold);
         }
 
         var rangeContext = new RangeContext(analyte.Specimen, metadata.Sex, metadata.AgeYears, identity.FormatId, identity.InstrumentId);
