@@ -89,7 +89,7 @@ public sealed class QaBrowserTests(QaBrowserFixture fixture) : IClassFixture<QaB
         await Expect(mirtazapine.Locator("svg.calibration-plot g.calibrator.fail")).ToHaveCountAsync(3);
         await Expect(mirtazapine.Locator("svg.calibration-plot path.fitted-curve")).ToHaveCountAsync(1);
         await Expect(mirtazapine.Locator("svg.calibration-plot line.lloq")).ToHaveCountAsync(1);
-        await Expect(mirtazapine.Locator("svg.calibration-plot g.calibrator[data-sample='CAL 1'] title")).ToContainTextAsync("131.0%");
+        await Expect(mirtazapine.Locator("svg.calibration-plot g.calibrator[data-sample='CAL 1'] title")).ToContainTextAsync("178.3%");
         await Expect(mirtazapine.Locator("table.checks tbody tr").First).ToContainTextAsync("calibration.accuracy");
         // Levey-Jennings: both runs' QCs (2 replicates each) at each of the three levels.
         await Expect(mirtazapine.Locator("svg.levey-jennings")).ToHaveCountAsync(3);

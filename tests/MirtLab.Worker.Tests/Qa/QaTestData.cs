@@ -18,7 +18,7 @@ internal static class QaTestData
 
     public const string TechnicianPassword = "technician on the bench 7";
 
-    /// <summary>The mirtazapine plate with CAL 1–3 reading 119–131 % of nominal: the Mirtazapine calibration fails (5 of 8 pass, 6 needed), N-desmethylmirtazapine passes.</summary>
+    /// <summary>The mirtazapine plate from generate_plate.py with FAIL_LOW_CALS=1: an unweighted curve and CAL 1–3 reading 122–178 % of nominal, so the Mirtazapine calibration fails (5 of 8 pass, 6 needed); N-desmethylmirtazapine passes.</summary>
     public static string FailingCalibrationPlate => Path.Combine(AppContext.BaseDirectory, "Qa", "Fixtures", "plate-low-calibrators-failing.txt");
 
     /// <summary>Reads, evaluates and records an export as the ingest would, with outbox entries for <paramref name="destinations"/>.</summary>
