@@ -88,7 +88,7 @@ public static class CheckCommand
         var source = ReadSource.FromPath(full);
         var sha = InputHasher.Compute(source);
         // The dry run judges deltas against the same history the service would, when the service has one here.
-        IPreviousResultSource previous = File.Exists(settings.StorePath) ? new MirtLabStore(settings.StorePath, TimeProvider.System) : NoHistory.Instance;
+        IRunHistory previous = File.Exists(settings.StorePath) ? new MirtLabStore(settings.StorePath, TimeProvider.System) : NoHistory.Instance;
         var processed = new InputProcessor(settings.Rules, settings.Readers).ProcessAsync(source, sha, instrument, previous, culture, format).GetAwaiter().GetResult();
         if (json)
         {

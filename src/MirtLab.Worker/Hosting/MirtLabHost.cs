@@ -34,7 +34,7 @@ public static class MirtLabHost
         services.AddSingleton(sp => new MirtLabStore(settings.StorePath, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new InputProcessor(settings.Rules, settings.Readers));
         services.AddSingleton<DeliverySignal>();
-        services.AddSingleton<IPreviousResultSource>(sp => sp.GetRequiredService<MirtLabStore>());
+        services.AddSingleton<IRunHistory>(sp => sp.GetRequiredService<MirtLabStore>());
         services.AddSingleton<DestinationStatus>();
         services.AddSingleton(settings.Delivery);
         services.AddHostedService<IngestService>();

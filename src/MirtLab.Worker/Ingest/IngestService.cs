@@ -25,9 +25,9 @@ public sealed class IngestService : BackgroundService
     private readonly ILogger<IngestService> _logger;
     private readonly Dictionary<string, StabilityTracker> _trackers = new(StringComparer.Ordinal);
     private readonly DeliverySignal _hint = new();
-    private readonly IPreviousResultSource _previous;
+    private readonly IRunHistory _previous;
 
-    public IngestService(MirtLabSettings settings, MirtLabStore store, InputProcessor processor, IPreviousResultSource previous, DeliverySignal signal, TimeProvider time, ILogger<IngestService> logger)
+    public IngestService(MirtLabSettings settings, MirtLabStore store, InputProcessor processor, IRunHistory previous, DeliverySignal signal, TimeProvider time, ILogger<IngestService> logger)
     {
         _previous = previous;
         _settings = settings;

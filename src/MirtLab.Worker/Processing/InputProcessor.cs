@@ -34,7 +34,7 @@ public sealed class InputProcessor
     /// <param name="source">The dropped item.</param>
     /// <param name="sha256">Its content hash (hex), the root of every key.</param>
     /// <param name="instrument">The instrument it came from.</param>
-    /// <param name="previous">Where the delta check finds previous results; null when there is none.</param>
+    /// <param name="history">Where the delta check finds previous results and Westgard the QC history; null when there is none.</param>
     /// <param name="cultureOverride">Culture to use instead of the instrument's (<c>check --culture</c>).</param>
     /// <param name="formatOverride">Reader to use instead of detecting (<c>check --format</c>).</param>
     /// <param name="cancellationToken">Stops a long read.</param>
@@ -42,7 +42,7 @@ public sealed class InputProcessor
         ReadSource source,
         string sha256,
         InstrumentSettings instrument,
-        IPreviousResultSource? previous,
+        IRunHistory? history,
         CultureInfo? cultureOverride = null,
         string? formatOverride = null,
         CancellationToken cancellationToken = default)
@@ -71,7 +71,7 @@ public sealed class InputProcessor
         var input = new RunInput(identity, output.RunInfo, output.Results, instrument.TimeZone, output.Diagnostics);
         var context = output.HasErrors
             ? RunContext.Empty
-            : await PreviousResultContext.BuildAsync(previous, RunEvaluator.DeltaLookups(input, _rules), RunStartUtc(output, instrument.TimeZone), cancellationToken);
+            : await RunContextBuilder.BuildAsync(history, history, RunEvaluator.DeltaLookups(input, _rules), RunEvaluator.QcHistoryLookups(input, _rules), RunStartUtc(output, instrument.TimeZone), cancellationToken);
         var run = RunEvaluator.Evaluate(input, _rules, context);
         return new ProcessedInput(reader.FormatId, run, run.Diagnostics);
     }

@@ -15,34 +15,78 @@ public interface IPreviousResultSource
         IReadOnlyCollection<(string PatientId, string Analyte)> keys, DateTimeOffset? beforeUtc, CancellationToken cancellationToken);
 }
 
-/// <summary>Builds the evaluation's <see cref="RunContext"/> from a previous-result source.</summary>
-public static class PreviousResultContext
+/// <summary>Where the Westgard rules find earlier accepted runs' QC results (oldest first).</summary>
+public interface IQcHistorySource
 {
-    public static async Task<RunContext> BuildAsync(IPreviousResultSource? source, IReadOnlyCollection<(string PatientId, string Analyte)> keys, DateTimeOffset? beforeUtc, CancellationToken cancellationToken)
+    string Name { get; }
+
+    Task<IReadOnlyDictionary<(string Analyte, decimal Level), IReadOnlyList<QcObservation>>> QcHistoryAsync(
+        IReadOnlyCollection<(string Analyte, decimal Level)> keys, DateTimeOffset? beforeUtc, CancellationToken cancellationToken);
+}
+
+/// <summary>Builds the evaluation's <see cref="RunContext"/>: previous results for the delta check, QC history for Westgard.</summary>
+public static class RunContextBuilder
+{
+    public static async Task<RunContext> BuildAsync(
+        IPreviousResultSource? previous,
+        IQcHistorySource? qcHistory,
+        IReadOnlyCollection<(string PatientId, string Analyte)> deltaKeys,
+        IReadOnlyCollection<(string Analyte, decimal Level)> qcKeys,
+        DateTimeOffset? beforeUtc,
+        CancellationToken cancellationToken)
     {
-        if (keys.Count == 0)
+        IReadOnlyDictionary<(string, string), PreviousResult> previousResults = new Dictionary<(string, string), PreviousResult>();
+        string? previousUnavailable = null;
+        if (deltaKeys.Count > 0)
         {
-            return RunContext.Empty;
+            if (previous is null)
+            {
+                previousUnavailable = "no source of previous results is configured";
+            }
+            else
+            {
+                try
+                {
+                    previousResults = await previous.FindAsync(deltaKeys, beforeUtc, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    previousUnavailable = $"{previous.Name} could not be read: {ex.Message}";
+                }
+            }
         }
 
-        if (source is null)
+        IReadOnlyDictionary<(string, decimal), IReadOnlyList<QcObservation>> history = new Dictionary<(string, decimal), IReadOnlyList<QcObservation>>();
+        string? historyUnavailable = null;
+        if (qcKeys.Count > 0 && qcHistory is not null)
         {
-            return new RunContext { PreviousResultsUnavailable = "no source of previous results is configured" };
+            try
+            {
+                history = await qcHistory.QcHistoryAsync(qcKeys, beforeUtc, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                historyUnavailable = $"{qcHistory.Name} could not be read: {ex.Message}";
+            }
         }
 
-        try
+        return new RunContext
         {
-            return new RunContext { PreviousResults = await source.FindAsync(keys, beforeUtc, cancellationToken) };
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return new RunContext { PreviousResultsUnavailable = $"{source.Name} could not be read: {ex.Message}" };
-        }
+            PreviousResults = previousResults,
+            PreviousResultsUnavailable = previousUnavailable,
+            QcHistory = history,
+            QcHistoryUnavailable = historyUnavailable,
+        };
     }
 }
 
+/// <summary>Everything a run is judged against from earlier runs.</summary>
+public interface IRunHistory : IPreviousResultSource, IQcHistorySource
+{
+}
+
 /// <summary>A source with no history yet (a dry run on a machine where MirtLab has never run): every lookup finds nothing.</summary>
-public sealed class NoHistory : IPreviousResultSource
+public sealed class NoHistory : IRunHistory
 {
     public static NoHistory Instance { get; } = new();
 
@@ -51,4 +95,8 @@ public sealed class NoHistory : IPreviousResultSource
     public Task<IReadOnlyDictionary<(string PatientId, string Analyte), MirtLab.Core.Runs.PreviousResult>> FindAsync(
         IReadOnlyCollection<(string PatientId, string Analyte)> keys, DateTimeOffset? beforeUtc, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<(string, string), MirtLab.Core.Runs.PreviousResult>>(new Dictionary<(string, string), MirtLab.Core.Runs.PreviousResult>());
+
+    public Task<IReadOnlyDictionary<(string Analyte, decimal Level), IReadOnlyList<QcObservation>>> QcHistoryAsync(
+        IReadOnlyCollection<(string Analyte, decimal Level)> keys, DateTimeOffset? beforeUtc, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<(string, decimal), IReadOnlyList<QcObservation>>>(new Dictionary<(string, decimal), IReadOnlyList<QcObservation>>());
 }

@@ -5,10 +5,56 @@ using MirtLab.Worker.Processing;
 
 namespace MirtLab.Worker.Store;
 
-/// <summary>Previous results from MirtLab's own store: what it released before (used when no LIS database is configured).</summary>
-public sealed partial class MirtLabStore : IPreviousResultSource
+/// <summary>Earlier runs from MirtLab's own store: released patient results for the delta check, accepted QC results for Westgard.</summary>
+public sealed partial class MirtLabStore : IRunHistory
 {
+    /// <summary>QC observations per level the Westgard targets are established from, at most (the newest).</summary>
+    public const int QcHistoryDepth = 100;
+
     public string Name => "MirtLab's store";
+
+    public async Task<IReadOnlyDictionary<(string Analyte, decimal Level), IReadOnlyList<QcObservation>>> QcHistoryAsync(
+        IReadOnlyCollection<(string Analyte, decimal Level)> keys, DateTimeOffset? beforeUtc, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<(string, decimal), IReadOnlyList<QcObservation>>();
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var (analyte, level) in keys)
+        {
+            // Only runs in which this analyte was accepted (by the rules or by QA): a rejected run's QCs were
+            // repeated and are no part of the history targets are established from (CLSI C24).
+            var rows = await connection.QueryAsync<(string RunKey, string? AcquiredUtc, double Value, string? SampleName)>(
+                new CommandDefinition(
+                    """
+                    SELECT r.run_key, r.acquired_utc,
+                           COALESCE(json_extract(r.document_json, '$.raw.canonicalUnrounded'), r.numeric_value) AS value,
+                           json_extract(r.document_json, '$.sampleName')
+                    FROM results r JOIN runs u ON u.run_key = r.run_key
+                    WHERE r.sample_type = 'qc' AND r.analyte = @Analyte
+                      AND json_extract(r.document_json, '$.nominal') = @Level
+                      AND COALESCE(json_extract(r.document_json, '$.raw.canonicalUnrounded'), r.numeric_value) IS NOT NULL
+                      AND (@Before IS NULL OR substr(r.acquired_utc, 1, 19) < @Before)
+                      AND EXISTS (SELECT 1 FROM json_each(u.document_json, '$.analytes') a
+                                  WHERE json_extract(a.value, '$.analyte') = @Analyte AND json_extract(a.value, '$.outcome') = 'accepted')
+                    ORDER BY r.acquired_utc DESC, r.result_key LIMIT @Depth
+                    """,
+                    new { Analyte = analyte, Level = (double)level, Before = beforeUtc?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture), Depth = QcHistoryDepth },
+                    cancellationToken: cancellationToken));
+            var observations = rows
+                .Reverse()
+                .Select(r => new QcObservation(
+                    r.RunKey,
+                    r.AcquiredUtc is null ? null : DateTimeOffset.Parse(r.AcquiredUtc, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                    (decimal)r.Value,
+                    r.SampleName))
+                .ToList();
+            if (observations.Count > 0)
+            {
+                found[(analyte, level)] = observations;
+            }
+        }
+
+        return found;
+    }
 
     public async Task<IReadOnlyDictionary<(string PatientId, string Analyte), PreviousResult>> FindAsync(
         IReadOnlyCollection<(string PatientId, string Analyte)> keys, DateTimeOffset? beforeUtc, CancellationToken cancellationToken)
