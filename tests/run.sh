@@ -30,5 +30,14 @@ if [ -z "${MIRTLAB_TEST_SQLSERVER:-}" ]; then
   echo "tests/run.sh: SQL Server tests will be SKIPPED (no SQL Server here): set MIRTLAB_TEST_SQLSERVER to a connection string to run them."
 fi
 
+rm -f TestResults/fault-injection.txt
 # A hung test fails the run with a dump instead of holding CI for its whole time limit.
-exec dotnet test MirtLab.sln --blame-hang-timeout 10m "$@"
+status=0
+dotnet test MirtLab.sln --blame-hang-timeout 10m "$@" || status=$?
+
+# The fault-injection suite's counts (files, results, lost, duplicated, injected failures).
+if [ -f TestResults/fault-injection.txt ]; then
+  echo
+  cat TestResults/fault-injection.txt
+fi
+exit "$status"

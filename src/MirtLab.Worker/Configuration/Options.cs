@@ -123,6 +123,9 @@ public sealed class MqttOptions
 
     /// <value>Unacknowledged QoS 1 messages allowed at once; default 64.</value>
     public int MaxInFlight { get; set; } = 64;
+
+    /// <value>Longest wait between reconnection attempts to a broker that is down, in seconds; default 15 (the first wait is 1 s, doubling with jitter).</value>
+    public double ReconnectMaxSeconds { get; set; } = 15;
 }
 
 /// <summary>Store-and-forward delivery from the outbox.</summary>

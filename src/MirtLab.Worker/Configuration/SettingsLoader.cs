@@ -376,6 +376,11 @@ public static partial class SettingsLoader
             errors.Add(Invariant($"Setting 'Mqtt:MaxInFlight' is {o.MaxInFlight}; it must be between 1 and 65535."));
         }
 
+        if (o.ReconnectMaxSeconds is < 1 or > 3600)
+        {
+            errors.Add(Invariant($"Setting 'Mqtt:ReconnectMaxSeconds' is {o.ReconnectMaxSeconds}; it must be between 1 and 3600."));
+        }
+
         string[] versions = ["Auto", "V500", "V311"];
         if (!versions.Contains(o.ProtocolVersion, StringComparer.OrdinalIgnoreCase))
         {

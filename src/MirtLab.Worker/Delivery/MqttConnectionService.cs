@@ -46,6 +46,8 @@ public sealed class MqttConnectionService : BackgroundService, IAsyncDisposable
             MaxInflightMessages = mqtt.MaxInFlight,
             PersistentSession = true,
             AutoReconnect = true,
+            ReconnectDelayMin = TimeSpan.FromSeconds(Math.Min(1, mqtt.ReconnectMaxSeconds)),
+            ReconnectDelayMax = TimeSpan.FromSeconds(mqtt.ReconnectMaxSeconds),
             TimeProvider = time,
             Tls = new MqttTlsOptions
             {
@@ -79,7 +81,7 @@ public sealed class MqttConnectionService : BackgroundService, IAsyncDisposable
             {
                 Log.MqttUnreachable(_logger, _settings.Mqtt.Host, _settings.Mqtt.Port, delay.TotalSeconds, ex.Message);
                 await Task.Delay(delay, _time, stoppingToken);
-                delay = TimeSpan.FromSeconds(Math.Min(60, delay.TotalSeconds * 2));
+                delay = TimeSpan.FromSeconds(Math.Min(_settings.Mqtt.ReconnectMaxSeconds, delay.TotalSeconds * 2));
             }
         }
     }

@@ -28,13 +28,11 @@ public sealed partial class MirtLabStore : IRunHistory
                     SELECT r.run_key, r.acquired_utc,
                            COALESCE(json_extract(r.document_json, '$.raw.canonicalUnrounded'), r.numeric_value) AS value,
                            json_extract(r.document_json, '$.sampleName')
-                    FROM results r JOIN runs u ON u.run_key = r.run_key
-                    WHERE r.sample_type = 'qc' AND r.analyte = @Analyte
-                      AND json_extract(r.document_json, '$.nominal') = @Level
-                      AND COALESCE(json_extract(r.document_json, '$.raw.canonicalUnrounded'), r.numeric_value) IS NOT NULL
+                    FROM results r
+                    JOIN run_analytes ra ON ra.run_key = r.run_key AND ra.analyte = r.analyte AND ra.outcome = 'accepted'
+                    WHERE r.sample_type = 'qc' AND r.analyte = @Analyte AND r.nominal = @Level
+                      AND r.numeric_value IS NOT NULL
                       AND (@Before IS NULL OR substr(r.acquired_utc, 1, 19) < @Before)
-                      AND EXISTS (SELECT 1 FROM json_each(u.document_json, '$.analytes') a
-                                  WHERE json_extract(a.value, '$.analyte') = @Analyte AND json_extract(a.value, '$.outcome') = 'accepted')
                     ORDER BY r.acquired_utc DESC, r.result_key LIMIT @Depth
                     """,
                     new { Analyte = analyte, Level = (double)level, Before = beforeUtc?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture), Depth = QcHistoryDepth },

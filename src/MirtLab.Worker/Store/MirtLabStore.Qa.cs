@@ -341,6 +341,7 @@ public sealed partial class MirtLabStore
             "UPDATE runs SET outcome = @Outcome, document_json = @Document, updated_utc = @Now WHERE run_key = @RunKey",
             new { Outcome = plan.RunOutcome, Document = JsonSerializer.Serialize(runDocument, MirtLabJson.Default.RunDocument), Now = now, request.RunKey },
             transaction);
+        await WriteRunAnalytesAsync(connection, transaction, runDocument);
 
         var changes = plan.Revisions.Select(r => new QaResultChange(r.ResultKey, r.SampleName, r.Analyte, r.Revision, r.PreviousStatus, r.Status)).ToList();
         await AppendAuditAsync(connection, transaction, signer.Name, "qa." + kind, request.RunKey, new Dictionary<string, object?>

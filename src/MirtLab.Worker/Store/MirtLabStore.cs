@@ -88,6 +88,7 @@ public sealed partial class MirtLabStore
             },
             transaction);
 
+        await WriteRunAnalytesAsync(connection, transaction, runDocument);
         var batchId = await connection.ExecuteScalarAsync<long>(
             "INSERT INTO batches (kind, run_key, created_utc, reason) VALUES ('ingest', @RunKey, @Now, @Reason) RETURNING id",
             new { runDocument.RunKey, Now = now, Reason = $"received {receipt.Name}" },
@@ -142,6 +143,15 @@ public sealed partial class MirtLabStore
         });
         transaction.Commit();
         return inputId;
+    }
+
+    /// <summary>Keeps <c>run_analytes</c> (each analyte's outcome in the run) equal to the run document.</summary>
+    internal static async Task WriteRunAnalytesAsync(SqliteConnection connection, SqliteTransaction transaction, RunDocument run)
+    {
+        await connection.ExecuteAsync(
+            "INSERT INTO run_analytes (run_key, analyte, outcome) VALUES (@RunKey, @Analyte, @Outcome) ON CONFLICT (run_key, analyte) DO UPDATE SET outcome = excluded.outcome",
+            run.Analytes.Select(a => new { run.RunKey, a.Analyte, a.Outcome }),
+            transaction);
     }
 
     /// <summary>Records a rejected input (bad input, quarantined) with its diagnostics.</summary>
