@@ -21,7 +21,11 @@ public sealed record LisRunRow(
     int HeldResults,
     string UpdatedUtc);
 
-/// <summary>A row of <c>mirtlab_results</c> (and, in part, of <c>mirtlab_result_history</c>).</summary>
+/// <summary>
+/// A row of <c>mirtlab_results</c> (and, in part, of <c>mirtlab_result_history</c>). <see cref="Comments"/> holds the
+/// interpretive comment texts joined by <c> | </c>, <see cref="DerivedFrom"/> the result keys a derived observation
+/// was computed from, joined by commas; both null when there are none.
+/// </summary>
 public sealed record LisResultRow(
     string ResultKey,
     string RunKey,
@@ -49,7 +53,11 @@ public sealed record LisResultRow(
     string? InstrumentTimeUtc,
     string ConfigVersion,
     string DocumentJson,
-    string UpdatedUtc);
+    string UpdatedUtc,
+    string? PatientId,
+    decimal? DoseMgPerDay,
+    string? Comments,
+    string? DerivedFrom);
 
 /// <summary>What one delivery writes: a run and its patient results, in one transaction.</summary>
 public sealed record LisBatch(LisRunRow Run, IReadOnlyList<LisResultRow> Results);
@@ -100,11 +108,16 @@ public static class LisRows
                 Utc(r.Acquired?.Utc),
                 r.ConfigVersion,
                 JsonSerializer.Serialize(r, MirtLabJson.Default.ResultDocument),
-                now))
+                now,
+                r.PatientId,
+                r.DoseMgPerDay,
+                r.Comments.Count == 0 ? null : string.Join(" | ", r.Comments.Select(c => c.Text)),
+                r.DerivedFrom.Count == 0 ? null : string.Join(',', r.DerivedFrom)))
             .ToList();
         return new LisBatch(runRow, rows);
     }
 
-    private static string? Utc(DateTimeOffset? time) =>
+    /// <summary>An instant as the LIS tables hold it: UTC, milliseconds, ISO 8601 (text sorts in time order on SQLite).</summary>
+    internal static string? Utc(DateTimeOffset? time) =>
         time?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MirtLab.Core.Runs;
 using MirtLab.Lis.Dialects;
 using Polly;
 using Polly.CircuitBreaker;
@@ -13,8 +14,9 @@ namespace MirtLab.Lis;
 
 /// <summary>
 /// Writes batches into the LIS interface tables: one transaction per batch (a run and its results),
-/// idempotent (a retried batch updates nothing it already wrote), history kept for every revision.
-/// Each call runs through a short retry for transient errors, a circuit breaker and a per-attempt timeout.
+/// idempotent (a retried batch updates nothing it already wrote), history kept for every revision; and reads the
+/// previous results the delta check compares with. Each call runs through a short retry for transient errors, a
+/// circuit breaker and a per-attempt timeout.
 /// </summary>
 public sealed class LisWriter
 {
@@ -80,6 +82,51 @@ public sealed class LisWriter
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// The delta check's references (<see cref="RunContext.PreviousResults"/>): for each (patient id, analyte code),
+    /// the latest result in the LIS of that patient and analyte that has a number and was released (status F or C;
+    /// a held result is no reference), acquired strictly before <paramref name="beforeUtc"/> when given. Without a
+    /// bound the latest is taken, results without an acquisition time last; pass the run's acquisition time so a
+    /// re-delivered run is not compared with itself. Keys without such a result are absent from the answer.
+    /// </summary>
+    /// <remarks>
+    /// Read-only and parameterised: one command for all keys on PostgreSQL, one per 1000 keys on SQLite and SQL Server
+    /// (their parameter limits), all on one connection.
+    /// Failures are not an empty answer: they surface like a write's (transient ones retried, then thrown, the
+    /// breaker counting them), so the caller can hold the results it could not check.
+    /// </remarks>
+    /// <param name="keys">(patient id, analyte code) pairs, compared exactly (case-sensitive); duplicates are asked once.</param>
+    /// <param name="beforeUtc">Only results acquired before this instant (millisecond precision), or null for the latest.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    public Task<IReadOnlyDictionary<(string PatientId, string Analyte), PreviousResult>> PreviousResultsAsync(
+        IReadOnlyCollection<(string PatientId, string Analyte)> keys,
+        DateTimeOffset? beforeUtc,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Any(k => k.PatientId is null || k.Analyte is null))
+        {
+            throw new ArgumentException("Every key needs a patient id and an analyte code.", nameof(keys));
+        }
+
+        var distinct = keys.Distinct().ToList();
+        if (distinct.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyDictionary<(string PatientId, string Analyte), PreviousResult>>(
+                new Dictionary<(string PatientId, string Analyte), PreviousResult>());
+        }
+
+        var before = LisRows.Utc(beforeUtc);
+        return RunAsync("previous-results", async token =>
+        {
+            var started = _time.GetTimestamp();
+            await using var connection = await OpenAsync(_connectionString, token);
+            var found = await _dialect.ReadPreviousResultsAsync(connection, distinct, before, token);
+            Log.PreviousResultsRead(_logger, _dialect.Name, found.Count, distinct.Count, (long)_time.GetElapsedTime(started).TotalMilliseconds);
+            return found;
+        }, cancellationToken);
+    }
+
     /// <summary>Proves the delivery path works: opens a connection and writes the health row.</summary>
     public Task ProbeAsync(string node, CancellationToken cancellationToken = default) =>
         RunAsync("probe", async token =>
@@ -118,8 +165,8 @@ public sealed class LisWriter
     /// <summary>
     /// Ends the wait when the attempt is cancelled (its timeout or the caller), even if the driver has not noticed:
     /// Npgsql ignores cancellation while connecting to a hung server and while its cancel request waits on one
-    /// (measured 10–20 s). Leaving the attempt behind is safe because writes are idempotent; it ends with the
-    /// driver's own timeouts and disposes its connection.
+    /// (measured 10–20 s). Leaving the attempt behind is safe because writes are idempotent (and lookups only
+    /// read); it ends with the driver's own timeouts and disposes its connection.
     /// </summary>
     private static async Task<T> Abandonable<T>(Task<T> attempt, CancellationToken cancellationToken)
     {

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(5005, LogLevel.Information, "LIS {Provider} schema migrated with the {Account} connection: version(s) {Versions} applied")]
     public static partial void Migrated(ILogger logger, string provider, string account, string versions);
+
+    [LoggerMessage(5006, LogLevel.Debug, "LIS {Provider} found previous results for {Found} of {Keys} patient/analyte key(s) in {ElapsedMs} ms")]
+    public static partial void PreviousResultsRead(ILogger logger, string provider, int found, int keys, long elapsedMs);
 }

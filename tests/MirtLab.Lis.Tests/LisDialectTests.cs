@@ -38,6 +38,26 @@ public sealed class LisDialectTests
         }
     }
 
+    [Fact]
+    public void EveryDialect_HasTheSameSchemaVersions_AndVersion2OnlyAddsNullableColumns()
+    {
+        var dialects = new LisDialect[] { new SqliteLisDialect(), new PostgreSqlLisDialect(), new SqlServerLisDialect() };
+        foreach (var dialect in dialects)
+        {
+            Assert.Equal(["1 initial", "2 patient_columns", "3 patient_lookup_index"], dialect.Migrations.Select(m => $"{m.Version} {m.Description}"));
+            var columns = dialect.Migrations.Single(m => m.Version == 2).Sql;
+            foreach (var column in new[] { "patient_id", "dose_mg_per_day", "comments", "derived_from" })
+            {
+                Assert.Matches($@"(?m)^\s*(ALTER TABLE mirtlab_results ADD COLUMN |ADD COLUMN )?{column}\s+\S+(\s*\(\d+(,\d+)?\))?\s+NULL[,;]?\s*$", columns);
+            }
+
+            Assert.DoesNotContain("NOT NULL", columns, StringComparison.Ordinal);
+            Assert.DoesNotContain("DEFAULT", columns, StringComparison.Ordinal);
+            Assert.DoesNotContain("DROP", columns, StringComparison.Ordinal);
+            Assert.Contains("ix_mirtlab_results_patient ON mirtlab_results (patient_id, analyte_code, instrument_time_utc)", dialect.Migrations.Single(m => m.Version == 3).Sql, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("Sqlite")]
     [InlineData("PostgreSql")]

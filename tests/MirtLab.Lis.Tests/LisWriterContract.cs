@@ -11,7 +11,7 @@ namespace MirtLab.Lis.Tests;
 /// What every LIS dialect must do, written once: each provider's test class supplies a fresh database.
 /// The LIS tables must fill the same whatever the engine.
 /// </summary>
-public abstract class LisWriterContract
+public abstract partial class LisWriterContract
 {
     /// <summary>A fresh dialect as the provider's tests configure it.</summary>
     protected abstract LisDialect CreateDialect();
@@ -39,10 +39,52 @@ public abstract class LisWriterContract
         var writer = CreateWriter();
         var first = await writer.MigrateAsync();
         var second = await writer.MigrateAsync();
-        Assert.Equal([1], first.Take(1));
+        Assert.Equal(CreateDialect().Migrations.Select(m => m.Version), first);
+        Assert.Equal([1, 2, 3], first);
         Assert.Empty(second);
         await using var connection = OpenConnection();
-        Assert.True(await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM mirtlab_schema_version") >= 1);
+        Assert.Equal([1, 2, 3], await connection.QueryAsync<int>("SELECT version FROM mirtlab_schema_version ORDER BY version"));
+    }
+
+    [Fact]
+    public async Task Migrate_ADatabaseOfVersion1WithRows_AddsTheColumns_KeepsTheRows_AndWritesAndLooksUpAfterwards()
+    {
+        var dialect = CreateDialect();
+        Assert.Equal([1], await new LisWriter(new OlderSchemaDialect(dialect, 1), ConnectionString, TimeProvider.System).MigrateAsync());
+        var batch = Batch(revision: 1);
+        await using (var connection = OpenConnection())
+        {
+            // A row as version 1 of MirtLab wrote it: none of the columns of version 2 exist yet.
+            await connection.ExecuteAsync(dialect.UpsertRunSql, batch.Run);
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO mirtlab_results (result_key, run_key, revision, instrument, sample_name, analyte_code, value, unit, display_value,
+                                             flags, status, raw_value, source_file, source_line, config_version, document_json, updated_utc)
+                VALUES (@ResultKey, @RunKey, 1, 'tq5500', 'P-240124 trough', 'mirtazapine', @Value, 'ng/mL', '150.0',
+                        '', 'F', '150.', 'plate.txt', 75, '2026-11-20.1', '{}', CURRENT_TIMESTAMP)
+                """,
+                new { batch.Results[0].ResultKey, batch.Run.RunKey, Value = 150.0m });
+        }
+
+        var writer = CreateWriter();
+        Assert.Equal([2, 3], await writer.MigrateAsync());
+        await using (var connection = OpenConnection())
+        {
+            var old = await connection.QuerySingleAsync("SELECT value, status, patient_id, dose_mg_per_day, comments, derived_from FROM mirtlab_results");
+            Assert.Equal(150m, Convert.ToDecimal(old.value, CultureInfo.InvariantCulture));
+            Assert.Equal("F", (string)old.status);
+            Assert.Null(old.patient_id);
+            Assert.Null(old.dose_mg_per_day);
+            Assert.Null(old.comments);
+            Assert.Null(old.derived_from);
+        }
+
+        // Before a newer revision carries it, a version 1 row has no patient: it is no reference yet.
+        Assert.Empty(await writer.PreviousResultsAsync([("P-240124", "mirtazapine")], null));
+        await writer.WriteAsync(Batch(revision: 2, status: "final"));
+        var found = Assert.Single(await writer.PreviousResultsAsync([("P-240124", "mirtazapine")], null));
+        Assert.Equal(171m, found.Value.Value);
+        Assert.Equal(batch.Results[0].ResultKey, found.Value.ResultKey);
     }
 
     [Fact]
@@ -69,6 +111,56 @@ public abstract class LisWriterContract
         Assert.Equal("<1.0", (string)below.display_value);
         Assert.Equal("<~L", (string)below.flags);
         Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM mirtlab_runs"));
+    }
+
+    [Fact]
+    public async Task Batch_IsWrittenWithPatientDoseCommentsAndDerivedFrom()
+    {
+        var writer = CreateWriter();
+        await writer.MigrateAsync();
+        await writer.WriteAsync(Batch(revision: 1));
+
+        await using var connection = OpenConnection();
+        var alert = await NewColumnsAsync(connection, "sample_name = 'P-240124 trough'");
+        Assert.Equal(
+            ("P-240124", 30m, "Trough above the therapeutic range: check adherence, sampling time and interacting drugs. | Level high for the dose.", null),
+            alert);
+        Assert.Equal(("P-240126", 7.5m, null, null), await NewColumnsAsync(connection, "sample_name = 'P-240126 trough'"));
+        Assert.Equal((null, null, null, null), await NewColumnsAsync(connection, "sample_name = 'P-240117 trough'"));
+
+        await writer.WriteAsync(DerivedBatch());
+        var derived = DerivedBatch().Results;
+        var ratio = await NewColumnsAsync(connection, "analyte_code = 'mirtazapine-metabolic-ratio'");
+        Assert.Equal(("P-240130", 30m, null, $"{derived[1].ResultKey},{derived[0].ResultKey}"), ratio);
+        Assert.Equal(("P-240130", 30m, null, derived[0].ResultKey), await NewColumnsAsync(connection, "analyte_code = 'mirtazapine-cd-ratio'"));
+        Assert.Equal("ng/mL/(mg/d)", await connection.ExecuteScalarAsync<string>("SELECT unit FROM mirtlab_results WHERE analyte_code = 'mirtazapine-cd-ratio'"));
+        Assert.Equal(("P-240130", 30m, null, null), await NewColumnsAsync(connection, "analyte_code = 'mirtazapine' AND sample_name = 'P-240130 trough'"));
+    }
+
+    [Fact]
+    public async Task NewerRevision_ReplacesPatientDoseCommentsAndDerivedFrom_OlderNeverWinsBack()
+    {
+        var writer = CreateWriter();
+        await writer.MigrateAsync();
+        var first = Batch(revision: 1);
+        var corrected = first with
+        {
+            Results = [.. Batch(revision: 2, status: "corrected").Results.Select((r, i) => r with
+            {
+                PatientId = i == 2 ? "P-240117" : null,
+                DoseMgPerDay = i == 2 ? 45.25m : null,
+                Comments = i == 2 ? "Corrected: sample relabelled." : null,
+                DerivedFrom = i == 2 ? "k1,k2" : null,
+            })],
+        };
+        await writer.WriteAsync(first);
+        await writer.WriteAsync(corrected);
+        await writer.WriteAsync(first);
+
+        await using var connection = OpenConnection();
+        Assert.Equal(("P-240117", 45.25m, "Corrected: sample relabelled.", "k1,k2"), await NewColumnsAsync(connection, "sample_name = 'P-240117 trough'"));
+        Assert.Equal((null, null, null, null), await NewColumnsAsync(connection, "sample_name = 'P-240124 trough'"));
+        Assert.Equal(3L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM mirtlab_results WHERE revision = 2 AND status = 'C'"));
     }
 
     [Fact]
@@ -114,8 +206,7 @@ public abstract class LisWriterContract
     public async Task Migrate_FromTwoNodesAtOnce_AppliesEachScriptOnce()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => CreateWriter().MigrateAsync())));
-        Assert.Equal([1], results.SelectMany(r => r).Take(1));
-        Assert.Equal(CreateDialect().Migrations.Count, results.Sum(r => r.Count));
+        Assert.Equal([1, 2, 3], results.SelectMany(r => r).Order());
         Assert.Equal(CreateDialect().Migrations.Count, await CountAsync("SELECT COUNT(*) FROM mirtlab_schema_version"));
     }
 
@@ -135,6 +226,11 @@ public abstract class LisWriterContract
         var last = await connection.QuerySingleAsync("SELECT value, display_value, source_line FROM mirtlab_results WHERE result_key = @Key", new { Key = batch.Results[^1].ResultKey });
         Assert.Equal(batch.Results[^1].Value, Convert.ToDecimal(last.value, CultureInfo.InvariantCulture));
         Assert.Equal(batch.Results[^1].DisplayValue, (string)last.display_value);
+        Assert.Equal(
+            batch.Results.Select(r => Line(r.ResultKey, r.PatientId, r.DoseMgPerDay, r.Comments, r.DerivedFrom)),
+            (await AllNewColumnsAsync(connection)).Select(r => Line(r.Key, r.PatientId, r.Dose, r.Comments, r.DerivedFrom)));
+        Assert.Contains(batch.Results, r => r.DerivedFrom is not null);
+        Assert.Contains(batch.Results, r => r.Comments is not null);
     }
 
     [Fact]
@@ -175,6 +271,13 @@ public abstract class LisWriterContract
         await Task.WhenAll(writers.Select((w, i) => Task.Run(() => w.WriteAsync(i % 2 == 0 ? corrected : large))));
         Assert.Equal(2_000L, await CountAsync("SELECT COUNT(*) FROM mirtlab_results WHERE revision = 2 AND status = 'C'"));
         Assert.Equal(4_003L, await CountAsync("SELECT COUNT(*) FROM mirtlab_result_history"));
+
+        // The corrected revision's doses (one more than revision 1's) replaced the first ones on every path.
+        await using var connection = OpenConnection();
+        var stored = (await AllNewColumnsAsync(connection)).Where(r => r.Key != small.Results[0].ResultKey && r.Key != small.Results[1].ResultKey && r.Key != small.Results[2].ResultKey);
+        Assert.Equal(
+            corrected.Results.Select(r => Line(r.ResultKey, r.PatientId, r.DoseMgPerDay, r.Comments, r.DerivedFrom)),
+            stored.Select(r => Line(r.Key, r.PatientId, r.Dose, r.Comments, r.DerivedFrom)));
     }
 
     [Fact]
@@ -265,4 +368,22 @@ public abstract class LisWriterContract
         Assert.Equal([1], (await writer.MigrateAsync()).Take(1));
         Assert.True(writer.Dialect.IsTransient(await Assert.ThrowsAnyAsync<Exception>(() => writer.WriteAsync(Batch(revision: 1)))));
     }
+
+    /// <summary>The four columns of schema version 2 of the one row matching <paramref name="where"/>; numbers by value.</summary>
+    private static async Task<(string? PatientId, decimal? Dose, string? Comments, string? DerivedFrom)> NewColumnsAsync(DbConnection connection, string where)
+    {
+        var row = await connection.QuerySingleAsync($"SELECT patient_id, dose_mg_per_day, comments, derived_from FROM mirtlab_results WHERE {where}");
+        return ((string?)row.patient_id, Number((object?)row.dose_mg_per_day), (string?)row.comments, (string?)row.derived_from);
+    }
+
+    private static async Task<List<(string Key, string? PatientId, decimal? Dose, string? Comments, string? DerivedFrom)>> AllNewColumnsAsync(DbConnection connection) =>
+        [.. (await connection.QueryAsync("SELECT result_key, patient_id, dose_mg_per_day, comments, derived_from FROM mirtlab_results ORDER BY result_key"))
+            .Select(row => ((string)row.result_key, (string?)row.patient_id, Number((object?)row.dose_mg_per_day), (string?)row.comments, (string?)row.derived_from))];
+
+    private static string Line(string key, string? patientId, decimal? dose, string? comments, string? derivedFrom) =>
+        string.Create(CultureInfo.InvariantCulture, $"{key} {patientId ?? "NULL"} {Number(dose)?.ToString(CultureInfo.InvariantCulture) ?? "NULL"} {comments ?? "NULL"} {derivedFrom ?? "NULL"}");
+
+    // Trailing zeros dropped: SQL Server answers decimal(19,6), SQLite a double, PostgreSQL the scale written.
+    private static decimal? Number(object? value) =>
+        value is null or DBNull ? null : Convert.ToDecimal(value, CultureInfo.InvariantCulture) / 1.0000000000000000000000000000m;
 }

@@ -136,6 +136,53 @@ public sealed class PostgresLisTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DosesAndPreviousResults_AreExact_OnThePipelinedAndTheCopyPath()
+    {
+        var copy = await postgres.CreateDatabaseAsync();
+        try
+        {
+            decimal[] values = [0.1234567890123456789m, 12345678901234.5678m, 0.0000001m];
+            var at = new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero);
+            var results = values.Select((v, i) => PatientResult($"k{i}", $"PAT-K{i}", "mirtazapine", v, at, dose: v)).ToArray();
+            foreach (var (dialect, connectionString) in new[] { (new PostgreSqlLisDialect(), _connectionString), (new PostgreSqlLisDialect(bulkCopyThreshold: 1), copy) })
+            {
+                var writer = new LisWriter(dialect, connectionString, TimeProvider.System);
+                await writer.MigrateAsync();
+                await writer.WriteAsync(RunOf(results));
+
+                var found = await writer.PreviousResultsAsync([.. values.Select((_, i) => ($"PAT-K{i}", "mirtazapine"))], at.AddDays(1));
+                Assert.Equal(values, values.Select((_, i) => found[($"PAT-K{i}", "mirtazapine")].Value));
+                await using var connection = new NpgsqlConnection(connectionString);
+                Assert.Equal(values, await connection.QueryAsync<decimal>("SELECT dose_mg_per_day FROM mirtlab_results ORDER BY result_key"));
+            }
+        }
+        finally
+        {
+            PostgresFixture.Release(copy);
+        }
+    }
+
+    [Fact]
+    public async Task Migration_BehindALongLisRead_GivesUpAsTransient_InsteadOfQueueingTheLisReaders_ThenApplies()
+    {
+        await new LisWriter(new OlderSchemaDialect(new PostgreSqlLisDialect(), 1), _connectionString, TimeProvider.System).MigrateAsync();
+        var writer = new LisWriter(new PostgreSqlLisDialect(), _connectionString, TimeProvider.System, new LisWriterOptions { MaxAttempts = 1 });
+
+        await using (var lis = await OpenAsync())
+        await using (var read = await lis.BeginTransactionAsync(TestContext.Current.CancellationToken))
+        {
+            await lis.ExecuteAsync("SELECT COUNT(*) FROM mirtlab_results", transaction: read);
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<PostgresException>(() => writer.MigrateAsync());
+            Assert.Equal("55P03", error.SqlState);
+            Assert.True(writer.Dialect.IsTransient(error));
+            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"lock_timeout is 5 s; waited {stopwatch.Elapsed}");
+        }
+
+        Assert.Equal([2, 3], await writer.MigrateAsync());
+    }
+
+    [Fact]
     public async Task SqliteAndPostgres_FillTheLisTablesTheSame_OnThePipelinedAndTheCopyPath()
     {
         var sqlite = $"Data Source={_folder.Combine("lis.db")}";
@@ -203,12 +250,15 @@ public sealed class PostgresLisTests(PostgresFixture postgres) : IAsyncLifetime
             Assert.False(dialect.IsTransient(denied));
 
             var writer = new LisWriter(dialect, service, TimeProvider.System, new LisWriterOptions { MigrationConnectionString = owner });
-            Assert.Equal([1], await writer.MigrateAsync());
+            Assert.Equal([1, 2, 3], await writer.MigrateAsync());
             Assert.Empty(await runtimeOnly.MigrateAsync());
             await writer.WriteAsync(Batch(revision: 1));
             await writer.WriteAsync(Batch(revision: 2, status: "final"));
             await writer.WriteAsync(LargeBatch(500, revision: 1));
             await writer.ProbeAsync("node-a");
+            var previous = await runtimeOnly.PreviousResultsAsync([("P-240124", "mirtazapine"), ("PAT000001", "mirtazapine")], null);
+            Assert.Equal(171m, previous[("P-240124", "mirtazapine")].Value);
+            Assert.Single(previous);
 
             await using var connection = new NpgsqlConnection(service);
             await connection.OpenAsync(TestContext.Current.CancellationToken);
@@ -222,6 +272,8 @@ public sealed class PostgresLisTests(PostgresFixture postgres) : IAsyncLifetime
                 "DROP TABLE mirtlab_result_history",
                 "CREATE TABLE mirtlab_other (id integer)",
                 "CREATE TABLE public.mirtlab_other (id integer)",
+                "CREATE INDEX ix_mirtlab_other ON mirtlab_results (loinc)",
+                "DROP INDEX ix_mirtlab_results_patient",
             ];
             foreach (var sql in forbidden)
             {

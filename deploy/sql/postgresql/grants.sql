@@ -11,7 +11,8 @@
 --   mirtlab_owner       owns the "mirtlab" schema and its tables; the only role that runs DDL. MirtLab uses it
 --                       only for schema migrations, through Lis:MigrationConnectionString.
 --   mirtlab_service     the service's runtime login (Lis:ConnectionString): SELECT, INSERT, UPDATE on the
---                       mirtlab_* tables. No DELETE, no TRUNCATE, no DDL: it cannot remove a delivered result.
+--                       mirtlab_* tables (SELECT also answers the delta check's lookup of a patient's previous
+--                       result). No DELETE, no TRUNCATE, no DDL: it cannot remove a delivered result.
 --   mirtlab_lis_reader  SELECT only; grant it to the LIS's own login (GRANT mirtlab_lis_reader TO lis_login).
 --
 -- The runtime login also needs TEMPORARY on the database (large batches are COPYed into a temporary staging

@@ -5,7 +5,8 @@
 --
 --   mirtlab_owner     owns the "mirtlab" schema's objects and is the only principal that runs DDL. MirtLab uses
 --                     it only for schema migrations, through Lis:MigrationConnectionString.
---   mirtlab_service   the service's runtime login (Lis:ConnectionString): SELECT, INSERT, UPDATE on the schema.
+--   mirtlab_service   the service's runtime login (Lis:ConnectionString): SELECT, INSERT, UPDATE on the schema
+--                     (SELECT also answers the delta check's lookup of a patient's previous result).
 --                     No DELETE, no DDL: it cannot remove a delivered result. Large batches go through a #temp
 --                     staging table, which needs no permission in SQL Server.
 --   mirtlab_lis_reader  a role with SELECT only; add the LIS's own user to it.

@@ -21,7 +21,7 @@ public sealed class PostgreSqlLisDialect : LisDialect
         result_key, run_key, revision, instrument, sample_name, sample_id, analyte_code, analyte_name, loinc,
         value, unit, qualifier, limit_value, display_value, flags, reference_range, status, hold_reasons,
         raw_value, raw_unit, source_file, source_line, instrument_time_local, instrument_time_utc,
-        config_version, document_json, updated_utc
+        config_version, document_json, updated_utc, patient_id, dose_mg_per_day, comments, derived_from
         """;
 
     // The revision rule lives here once for both paths: a row is replaced only by a higher revision.
@@ -30,7 +30,9 @@ public sealed class PostgreSqlLisDialect : LisDialect
             revision = EXCLUDED.revision, value = EXCLUDED.value, unit = EXCLUDED.unit, qualifier = EXCLUDED.qualifier,
             limit_value = EXCLUDED.limit_value, display_value = EXCLUDED.display_value, flags = EXCLUDED.flags,
             reference_range = EXCLUDED.reference_range, status = EXCLUDED.status, hold_reasons = EXCLUDED.hold_reasons,
-            config_version = EXCLUDED.config_version, document_json = EXCLUDED.document_json, updated_utc = EXCLUDED.updated_utc
+            config_version = EXCLUDED.config_version, document_json = EXCLUDED.document_json, updated_utc = EXCLUDED.updated_utc,
+            patient_id = EXCLUDED.patient_id, dose_mg_per_day = EXCLUDED.dose_mg_per_day, comments = EXCLUDED.comments,
+            derived_from = EXCLUDED.derived_from
         WHERE EXCLUDED.revision > mirtlab_results.revision
         """;
 
@@ -42,7 +44,8 @@ public sealed class PostgreSqlLisDialect : LisDialect
             value numeric, unit text, qualifier text, limit_value numeric, display_value text NOT NULL, flags text NOT NULL,
             reference_range text, status text NOT NULL, hold_reasons text, raw_value text NOT NULL, raw_unit text,
             source_file text NOT NULL, source_line integer NOT NULL, instrument_time_local text, instrument_time_utc text,
-            config_version text NOT NULL, document_json text NOT NULL, updated_utc text NOT NULL
+            config_version text NOT NULL, document_json text NOT NULL, updated_utc text NOT NULL,
+            patient_id text, dose_mg_per_day numeric, comments text, derived_from text
         ) ON COMMIT DROP
         """;
 
@@ -56,7 +59,8 @@ public sealed class PostgreSqlLisDialect : LisDialect
                result_key, run_key, revision, instrument, sample_name, sample_id, analyte_code, analyte_name, loinc,
                value, unit, qualifier, limit_value, display_value, flags, reference_range, status, hold_reasons,
                raw_value, raw_unit, source_file, source_line, instrument_time_local, CAST(instrument_time_utc AS timestamptz),
-               config_version, document_json, CAST(updated_utc AS timestamptz)
+               config_version, document_json, CAST(updated_utc AS timestamptz),
+               patient_id, dose_mg_per_day, comments, derived_from
         FROM mirtlab_stage
         ORDER BY result_key, revision DESC
         {OnResultConflict};
@@ -115,7 +119,8 @@ public sealed class PostgreSqlLisDialect : LisDialect
         VALUES (@ResultKey, @RunKey, @Revision, @Instrument, @SampleName, @SampleId, @AnalyteCode, @AnalyteName, @Loinc,
                 @Value, @Unit, @Qualifier, @LimitValue, @DisplayValue, @Flags, @ReferenceRange, @Status, @HoldReasons,
                 @RawValue, @RawUnit, @SourceFile, @SourceLine, @InstrumentTimeLocal, CAST(@InstrumentTimeUtc AS timestamptz),
-                @ConfigVersion, @DocumentJson, CAST(@UpdatedUtc AS timestamptz))
+                @ConfigVersion, @DocumentJson, CAST(@UpdatedUtc AS timestamptz),
+                @PatientId, @DoseMgPerDay, @Comments, @DerivedFrom)
         {OnResultConflict}
         """;
 
@@ -129,6 +134,23 @@ public sealed class PostgreSqlLisDialect : LisDialect
         INSERT INTO mirtlab_health (id, node, checked_utc) VALUES (1, @Node, CAST(@Now AS timestamptz))
         ON CONFLICT (id) DO UPDATE SET node = EXCLUDED.node, checked_utc = EXCLUDED.checked_utc
         """;
+
+    /// <summary>Every key in one command: the keys travel as two arrays, not as a parameter each.</summary>
+    public override int PreviousResultsKeysPerCommand => int.MaxValue;
+
+    public override DbCommand CreatePreviousResultsCommand(DbConnection connection, IReadOnlyList<(string PatientId, string Analyte)> keys, string? beforeUtc)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var command = new NpgsqlCommand(beforeUtc is null ? PreviousResultsSql : PreviousResultsBeforeSql, (NpgsqlConnection)connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(k => k.PatientId)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(k => k.Analyte)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        if (beforeUtc is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = beforeUtc, NpgsqlDbType = NpgsqlDbType.Text });
+        }
+
+        return command;
+    }
 
     public override async Task<IAsyncDisposable?> AcquireMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken)
     {
@@ -246,6 +268,10 @@ public sealed class PostgreSqlLisDialect : LisDialect
                 await WriteNullableAsync(importer, row.ConfigVersion, cancellationToken);
                 await WriteNullableAsync(importer, row.DocumentJson, cancellationToken);
                 await WriteNullableAsync(importer, row.UpdatedUtc, cancellationToken);
+                await WriteNullableAsync(importer, row.PatientId, cancellationToken);
+                await WriteNullableAsync(importer, row.DoseMgPerDay, cancellationToken);
+                await WriteNullableAsync(importer, row.Comments, cancellationToken);
+                await WriteNullableAsync(importer, row.DerivedFrom, cancellationToken);
             }
 
             await importer.CompleteAsync(cancellationToken);
@@ -295,12 +321,16 @@ public sealed class PostgreSqlLisDialect : LisDialect
         Text(row.ConfigVersion);
         Text(row.DocumentJson);
         Text(row.UpdatedUtc);
+        Text(row.PatientId);
+        Numeric(row.DoseMgPerDay);
+        Text(row.Comments);
+        Text(row.DerivedFrom);
     }
 
     private const string PositionalUpsertResultSql = $"""
         INSERT INTO mirtlab_results ({ResultColumns})
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-                CAST($24 AS timestamptz), $25, $26, CAST($27 AS timestamptz))
+                CAST($24 AS timestamptz), $25, $26, CAST($27 AS timestamptz), $28, $29, $30, $31)
         {OnResultConflict}
         """;
 
@@ -308,6 +338,34 @@ public sealed class PostgreSqlLisDialect : LisDialect
         INSERT INTO mirtlab_result_history (result_key, revision, status, display_value, flags, document_json, recorded_utc)
         VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS timestamptz))
         ON CONFLICT (result_key, revision) DO NOTHING
+        """;
+
+    // One round trip for every key: the keys are unnested from two arrays, and LATERAL … LIMIT 1 walks
+    // ix_mirtlab_results_patient backwards for each. A btree scanned backwards gives DESC NULLS FIRST, so without a
+    // bound the NULL times are sent last explicitly; with one, NULL times fail the comparison anyway.
+    private const string PreviousResultsFrom = """
+        SELECT k.ord - 1, p.value, p.instrument_time_utc, p.result_key
+        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k (patient_id, analyte_code, ord)
+        CROSS JOIN LATERAL (
+            SELECT r.value, r.instrument_time_utc, r.result_key
+            FROM mirtlab_results AS r
+            WHERE r.patient_id = k.patient_id AND r.analyte_code = k.analyte_code
+              AND r.status IN ('F', 'C') AND r.value IS NOT NULL
+        """;
+
+    private const string PreviousResultsSql = $"""
+        {PreviousResultsFrom}
+            ORDER BY r.instrument_time_utc DESC NULLS LAST, r.updated_utc DESC, r.result_key DESC
+            LIMIT 1
+        ) AS p
+        """;
+
+    private const string PreviousResultsBeforeSql = $"""
+        {PreviousResultsFrom}
+              AND r.instrument_time_utc < CAST($3 AS timestamptz)
+            ORDER BY r.instrument_time_utc DESC, r.updated_utc DESC, r.result_key DESC
+            LIMIT 1
+        ) AS p
         """;
 
     private sealed class MigrationLock(DbConnection connection) : IAsyncDisposable

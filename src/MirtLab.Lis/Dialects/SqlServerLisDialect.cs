@@ -28,7 +28,7 @@ public sealed class SqlServerLisDialect : LisDialect
         result_key, run_key, revision, instrument, sample_name, sample_id, analyte_code, analyte_name, loinc,
         value, unit, qualifier, limit_value, display_value, flags, reference_range, status, hold_reasons,
         raw_value, raw_unit, source_file, source_line, instrument_time_local, instrument_time_utc,
-        config_version, document_json, updated_utc
+        config_version, document_json, updated_utc, patient_id, dose_mg_per_day, comments, derived_from
         """;
 
     // Temp tables take tempdb's collation; DATABASE_DEFAULT lets them be compared with the LIS tables' keys.
@@ -47,7 +47,9 @@ public sealed class SqlServerLisDialect : LisDialect
             raw_unit nvarchar(60) COLLATE DATABASE_DEFAULT NULL, source_file nvarchar(1024) COLLATE DATABASE_DEFAULT NULL, source_line int NOT NULL,
             instrument_time_local nvarchar(40) COLLATE DATABASE_DEFAULT NULL, instrument_time_utc nvarchar(40) COLLATE DATABASE_DEFAULT NULL,
             config_version nvarchar(200) COLLATE DATABASE_DEFAULT NULL, document_json nvarchar(max) COLLATE DATABASE_DEFAULT NULL,
-            updated_utc nvarchar(40) COLLATE DATABASE_DEFAULT NULL
+            updated_utc nvarchar(40) COLLATE DATABASE_DEFAULT NULL,
+            patient_id nvarchar(200) COLLATE DATABASE_DEFAULT NULL, dose_mg_per_day decimal(38,18) NULL,
+            comments nvarchar(max) COLLATE DATABASE_DEFAULT NULL, derived_from nvarchar(max) COLLATE DATABASE_DEFAULT NULL
         );
         """;
 
@@ -65,12 +67,14 @@ public sealed class SqlServerLisDialect : LisDialect
             revision = s.revision, value = s.value, unit = s.unit, qualifier = s.qualifier, limit_value = s.limit_value,
             display_value = s.display_value, flags = s.flags, reference_range = s.reference_range, status = s.status,
             hold_reasons = s.hold_reasons, config_version = s.config_version, document_json = s.document_json,
-            updated_utc = CONVERT(datetime2(3), s.updated_utc, 127)
+            updated_utc = CONVERT(datetime2(3), s.updated_utc, 127), patient_id = s.patient_id,
+            dose_mg_per_day = s.dose_mg_per_day, comments = s.comments, derived_from = s.derived_from
         WHEN NOT MATCHED BY TARGET THEN INSERT ({ResultColumns})
             VALUES (s.result_key, s.run_key, s.revision, s.instrument, s.sample_name, s.sample_id, s.analyte_code, s.analyte_name, s.loinc,
                     s.value, s.unit, s.qualifier, s.limit_value, s.display_value, s.flags, s.reference_range, s.status, s.hold_reasons,
                     s.raw_value, s.raw_unit, s.source_file, s.source_line, s.instrument_time_local, CONVERT(datetime2(3), s.instrument_time_utc, 127),
-                    s.config_version, s.document_json, CONVERT(datetime2(3), s.updated_utc, 127));
+                    s.config_version, s.document_json, CONVERT(datetime2(3), s.updated_utc, 127),
+                    s.patient_id, s.dose_mg_per_day, s.comments, s.derived_from);
         INSERT INTO mirtlab_result_history (result_key, revision, status, display_value, flags, document_json, recorded_utc)
         SELECT s.result_key, s.revision, s.status, s.display_value, s.flags, s.document_json, CONVERT(datetime2(3), s.updated_utc, 127)
         FROM (
@@ -150,14 +154,16 @@ public sealed class SqlServerLisDialect : LisDialect
             SET revision = @Revision, value = @Value, unit = @Unit, qualifier = @Qualifier, limit_value = @LimitValue,
                 display_value = @DisplayValue, flags = @Flags, reference_range = @ReferenceRange, status = @Status,
                 hold_reasons = @HoldReasons, config_version = @ConfigVersion, document_json = @DocumentJson,
-                updated_utc = CONVERT(datetime2(3), @UpdatedUtc, 127)
+                updated_utc = CONVERT(datetime2(3), @UpdatedUtc, 127), patient_id = @PatientId,
+                dose_mg_per_day = @DoseMgPerDay, comments = @Comments, derived_from = @DerivedFrom
             WHERE result_key = @ResultKey AND revision < @Revision;
         ELSE
             INSERT INTO mirtlab_results ({ResultColumns})
             VALUES (@ResultKey, @RunKey, @Revision, @Instrument, @SampleName, @SampleId, @AnalyteCode, @AnalyteName, @Loinc,
                     @Value, @Unit, @Qualifier, @LimitValue, @DisplayValue, @Flags, @ReferenceRange, @Status, @HoldReasons,
                     @RawValue, @RawUnit, @SourceFile, @SourceLine, @InstrumentTimeLocal, CONVERT(datetime2(3), @InstrumentTimeUtc, 127),
-                    @ConfigVersion, @DocumentJson, CONVERT(datetime2(3), @UpdatedUtc, 127));
+                    @ConfigVersion, @DocumentJson, CONVERT(datetime2(3), @UpdatedUtc, 127),
+                    @PatientId, @DoseMgPerDay, @Comments, @DerivedFrom);
         """;
 
     public override string InsertHistorySql => """
@@ -227,6 +233,49 @@ public sealed class SqlServerLisDialect : LisDialect
         return "bulkcopy";
     }
 
+    /// <summary>Two parameters per key, under SQL Server's 2100 per command.</summary>
+    public override int PreviousResultsKeysPerCommand => 1000;
+
+    // CROSS APPLY … TOP (1) seeks ix_mirtlab_results_patient per key. The first comparisons use the column's own
+    // collation (usually case-insensitive) so the index is used; the BIN2 and DATALENGTH ones then keep only exact
+    // matches, as PostgreSQL and SQLite compare (= ignores trailing spaces even in BIN2). Without a bound, NULL
+    // times come last in DESC order (SQL Server sorts NULL lowest).
+    public override DbCommand CreatePreviousResultsCommand(DbConnection connection, IReadOnlyList<(string PatientId, string Analyte)> keys, string? beforeUtc)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var command = connection.CreateCommand();
+
+        // One size for every key parameter, so commands of one key count share a cached plan.
+        var values = KeyValues(command, keys, p =>
+        {
+            p.DbType = DbType.String;
+            p.Size = 4000;
+        });
+        if (beforeUtc is not null)
+        {
+            AddParameter(command, "@Before", beforeUtc, p =>
+            {
+                p.DbType = DbType.String;
+                p.Size = 40;
+            });
+        }
+
+        command.CommandText = $"""
+            SELECT k.ord, p.value, p.instrument_time_utc, p.result_key
+            FROM ({values}) AS k (ord, patient_id, analyte_code)
+            CROSS APPLY (
+                SELECT TOP (1) r.value, r.instrument_time_utc, r.result_key
+                FROM mirtlab_results AS r
+                WHERE r.patient_id = k.patient_id AND r.analyte_code = k.analyte_code
+                  AND r.patient_id = k.patient_id COLLATE Latin1_General_BIN2 AND DATALENGTH(r.patient_id) = DATALENGTH(k.patient_id)
+                  AND r.analyte_code = k.analyte_code COLLATE Latin1_General_BIN2 AND DATALENGTH(r.analyte_code) = DATALENGTH(k.analyte_code)
+                  AND r.status IN (N'F', N'C') AND r.value IS NOT NULL{(beforeUtc is null ? "" : " AND r.instrument_time_utc < CONVERT(datetime2(3), @Before, 127)")}
+                ORDER BY r.instrument_time_utc DESC, r.updated_utc DESC, r.result_key DESC
+            ) AS p;
+            """;
+        return command;
+    }
+
     protected override bool IsTransientError(Exception exception)
     {
         if (exception is not SqlException sql)
@@ -274,13 +323,17 @@ public sealed class SqlServerLisDialect : LisDialect
         Column<string>("config_version");
         Column<string>("document_json");
         Column<string>("updated_utc");
+        Column<string>("patient_id");
+        Column<decimal>("dose_mg_per_day");
+        Column<string>("comments");
+        Column<string>("derived_from");
         foreach (var r in InLockOrder(rows))
         {
             table.Rows.Add(
                 r.ResultKey, r.RunKey, r.Revision, r.Instrument, r.SampleName, Db(r.SampleId), r.AnalyteCode, Db(r.AnalyteName), Db(r.Loinc),
                 Db(r.Value), Db(r.Unit), Db(r.Qualifier), Db(r.LimitValue), r.DisplayValue, r.Flags, Db(r.ReferenceRange), r.Status, Db(r.HoldReasons),
                 r.RawValue, Db(r.RawUnit), r.SourceFile, r.SourceLine, Db(r.InstrumentTimeLocal), Db(r.InstrumentTimeUtc),
-                r.ConfigVersion, r.DocumentJson, r.UpdatedUtc);
+                r.ConfigVersion, r.DocumentJson, r.UpdatedUtc, Db(r.PatientId), Db(r.DoseMgPerDay), Db(r.Comments), Db(r.DerivedFrom));
         }
 
         return table;

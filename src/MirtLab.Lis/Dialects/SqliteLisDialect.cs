@@ -36,16 +36,18 @@ public sealed class SqliteLisDialect : LisDialect
         INSERT INTO mirtlab_results (result_key, run_key, revision, instrument, sample_name, sample_id, analyte_code, analyte_name, loinc,
                                      value, unit, qualifier, limit_value, display_value, flags, reference_range, status, hold_reasons,
                                      raw_value, raw_unit, source_file, source_line, instrument_time_local, instrument_time_utc,
-                                     config_version, document_json, updated_utc)
+                                     config_version, document_json, updated_utc, patient_id, dose_mg_per_day, comments, derived_from)
         VALUES (@ResultKey, @RunKey, @Revision, @Instrument, @SampleName, @SampleId, @AnalyteCode, @AnalyteName, @Loinc,
                 @Value, @Unit, @Qualifier, @LimitValue, @DisplayValue, @Flags, @ReferenceRange, @Status, @HoldReasons,
                 @RawValue, @RawUnit, @SourceFile, @SourceLine, @InstrumentTimeLocal, @InstrumentTimeUtc,
-                @ConfigVersion, @DocumentJson, @UpdatedUtc)
+                @ConfigVersion, @DocumentJson, @UpdatedUtc, @PatientId, @DoseMgPerDay, @Comments, @DerivedFrom)
         ON CONFLICT (result_key) DO UPDATE SET
             revision = excluded.revision, value = excluded.value, unit = excluded.unit, qualifier = excluded.qualifier,
             limit_value = excluded.limit_value, display_value = excluded.display_value, flags = excluded.flags,
             reference_range = excluded.reference_range, status = excluded.status, hold_reasons = excluded.hold_reasons,
-            config_version = excluded.config_version, document_json = excluded.document_json, updated_utc = excluded.updated_utc
+            config_version = excluded.config_version, document_json = excluded.document_json, updated_utc = excluded.updated_utc,
+            patient_id = excluded.patient_id, dose_mg_per_day = excluded.dose_mg_per_day, comments = excluded.comments,
+            derived_from = excluded.derived_from
         WHERE excluded.revision > mirtlab_results.revision
         """;
 
@@ -57,6 +59,33 @@ public sealed class SqliteLisDialect : LisDialect
 
     public override string ProbeSql =>
         "INSERT INTO mirtlab_health (id, node, checked_utc) VALUES (1, @Node, @Now) ON CONFLICT (id) DO UPDATE SET node = excluded.node, checked_utc = excluded.checked_utc";
+
+    // No LATERAL in SQLite: a correlated LIMIT 1 per key (it walks ix_mirtlab_results_patient backwards) names the
+    // row, joined back by its primary key. Instants are ISO 8601 text of one fixed width, so text order is time order;
+    // without a bound, NULL times sort last in DESC order (SQLite sorts NULL lowest).
+    public override DbCommand CreatePreviousResultsCommand(DbConnection connection, IReadOnlyList<(string PatientId, string Analyte)> keys, string? beforeUtc)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var command = connection.CreateCommand();
+        var values = KeyValues(command, keys);
+        if (beforeUtc is not null)
+        {
+            AddParameter(command, "@Before", beforeUtc);
+        }
+
+        command.CommandText = $"""
+            WITH k (ord, patient_id, analyte_code) AS ({values})
+            SELECT k.ord, r.value, r.instrument_time_utc, r.result_key
+            FROM k
+            JOIN mirtlab_results AS r ON r.result_key = (
+                SELECT p.result_key FROM mirtlab_results AS p
+                WHERE p.patient_id = k.patient_id AND p.analyte_code = k.analyte_code
+                  AND p.status IN ('F', 'C') AND p.value IS NOT NULL{(beforeUtc is null ? "" : " AND p.instrument_time_utc < @Before")}
+                ORDER BY p.instrument_time_utc DESC, p.updated_utc DESC, p.result_key DESC
+                LIMIT 1)
+            """;
+        return command;
+    }
 
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {
