@@ -18,7 +18,7 @@ namespace MirtLab.Lis;
 /// previous results the delta check compares with. Each call runs through a short retry for transient errors, a
 /// circuit breaker and a per-attempt timeout.
 /// </summary>
-public sealed class LisWriter
+public sealed class LisWriter : IDisposable
 {
     private static readonly ResiliencePropertyKey<string> OperationKey = new("mirtlab.lis.operation");
 
@@ -28,6 +28,8 @@ public sealed class LisWriter
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private bool _schemaReady;
     private volatile Exception? _lastTransientFailure;
 
     public LisWriter(LisDialect dialect, string connectionString, TimeProvider time, LisWriterOptions? options = null, ILogger<LisWriter>? logger = null)
@@ -53,6 +55,34 @@ public sealed class LisWriter
     /// Creates or upgrades the schema with the migration connection string; returns the versions applied. When the
     /// schema is already current it only reads the version table, so the runtime account may call it at every start.
     /// </summary>
+    /// <summary>
+    /// Brings the schema up to date once per process, before the first write or lookup. The LIS may be down when
+    /// MirtLab starts, so this is not done at start but retried with the work that needs it.
+    /// </summary>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_schemaReady)
+            {
+                await MigrateAsync(cancellationToken);
+                _schemaReady = true;
+            }
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    public void Dispose() => _schemaGate.Dispose();
+
     public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default) =>
         RunAsync("migrate", async token =>
         {

@@ -46,8 +46,6 @@ internal static partial class Log
     [LoggerMessage(4004, LogLevel.Error, "The {Destination} dispatcher failed; it restarts in {DelaySeconds} s")]
     public static partial void DispatcherFailed(ILogger logger, Exception exception, string destination, double delaySeconds);
 
-    [LoggerMessage(5001, LogLevel.Information, "LIS database ({Provider}) schema up to date; applied versions: {Versions}")]
-    public static partial void LisSchema(ILogger logger, string provider, string versions);
 
     [LoggerMessage(6101, LogLevel.Warning, "MQTT broker {Host}:{Port} unreachable, retrying in {DelaySeconds} s: {Error}")]
     public static partial void MqttUnreachable(ILogger logger, string host, int port, double delaySeconds, string error);

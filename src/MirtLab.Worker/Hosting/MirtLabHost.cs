@@ -34,7 +34,9 @@ public static class MirtLabHost
         services.AddSingleton(sp => new MirtLabStore(settings.StorePath, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new InputProcessor(settings.Rules, settings.Readers));
         services.AddSingleton<DeliverySignal>();
-        services.AddSingleton<IRunHistory>(sp => sp.GetRequiredService<MirtLabStore>());
+        services.AddSingleton<IRunHistory>(sp => settings.Lis.Enabled
+            ? new LisRunHistory(sp.GetRequiredService<LisWriter>(), sp.GetRequiredService<MirtLabStore>())
+            : sp.GetRequiredService<MirtLabStore>());
         services.AddSingleton<DestinationStatus>();
         services.AddSingleton(settings.Delivery);
         services.AddHostedService<IngestService>();
@@ -48,7 +50,7 @@ public static class MirtLabHost
                 new LisWriterOptions { MigrationConnectionString = settings.LisMigrationConnectionString },
                 sp.GetRequiredService<ILogger<LisWriter>>()));
             services.AddSingleton<IDeliveryDestination>(sp => new LisDestination(
-                sp.GetRequiredService<LisWriter>(), settings.Node.Name, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LisDestination>>()));
+                sp.GetRequiredService<LisWriter>(), settings.Node.Name, sp.GetRequiredService<TimeProvider>()));
         }
 
         if (settings.Mqtt.Enabled)
