@@ -21,7 +21,7 @@ public static class MirtLabCli
             AuditCommand.Create(config),
             RequeueCommand.Create(config),
         };
-        root.SetAction((parse, cancellationToken) => ServiceCommand.RunAsync(parse.GetValue(config), cancellationToken));
+        root.SetAction((parse, cancellationToken) => Operations.ServiceExit.RunAsync(parse.GetValue(config), cancellationToken));
         return root;
     }
 

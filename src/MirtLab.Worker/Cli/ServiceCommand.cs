@@ -1,5 +1,6 @@
 using MirtLab.Worker.Configuration;
 using MirtLab.Worker.Hosting;
+using MirtLab.Worker.Operations;
 
 namespace MirtLab.Worker.Cli;
 
@@ -28,8 +29,7 @@ public static class ServiceCommand
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MirtLab");
             Log.Starting(logger, settings.Node.Name, settings.ConfigFile, settings.DataRoot, settings.Rules.Version, settings.Instruments.Count, string.Join(", ", settings.Destinations));
             await app.RunAsync(cancellationToken);
+            return ServiceExit.Code(app.Services, logger);
         }
-
-        return ExitCodes.Ok;
     }
 }
