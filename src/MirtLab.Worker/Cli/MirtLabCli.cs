@@ -20,6 +20,9 @@ public static class MirtLabCli
             UserCommand.Create(config),
             AuditCommand.Create(config),
             RequeueCommand.Create(config),
+            StatusCommand.Create(config),
+            ConfigCommand.Create(config),
+            ReplayCommand.Create(config),
         };
         root.SetAction((parse, cancellationToken) => Operations.ServiceExit.RunAsync(parse.GetValue(config), cancellationToken));
         return root;

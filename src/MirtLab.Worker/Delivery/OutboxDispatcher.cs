@@ -78,13 +78,7 @@ public sealed class OutboxDispatcher : BackgroundService
         foreach (var entry in due)
         {
             var batch = await _store.LoadBatchAsync(entry.BatchId, cancellationToken);
-            using var scope = _logger.BeginScope(new Dictionary<string, object?>
-            {
-                ["Destination"] = _destination.Name,
-                ["BatchId"] = entry.BatchId,
-                ["RunKey"] = batch.Run.RunKey,
-                ["Instrument"] = batch.Run.Instrument,
-            });
+            using var scope = LogScope.Begin(_logger, ("Destination", _destination.Name), ("BatchId", entry.BatchId), ("RunKey", batch.Run.RunKey), ("Instrument", batch.Run.Instrument));
             var stopwatch = Stopwatch.StartNew();
             try
             {

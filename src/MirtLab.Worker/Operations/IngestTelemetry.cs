@@ -28,11 +28,11 @@ public sealed class IngestTelemetry
 
     /// <summary>A scope naming the instrument and the file for everything logged while it is handled.</summary>
     public IDisposable? BeginFile(string instrument, string name) =>
-        _logger.BeginScope(new Dictionary<string, object?> { ["Instrument"] = instrument, ["File"] = name });
+        LogScope.Begin(_logger, ("Instrument", instrument), ("File", name));
 
     /// <summary>A scope adding the content hash once it is known.</summary>
     public IDisposable? BeginContent(string sha256) =>
-        _logger.BeginScope(new Dictionary<string, object?> { ["Sha256"] = sha256 });
+        LogScope.Begin(_logger, ("Sha256", sha256));
 
     public void Received(string instrument) => _metrics.FileReceived(instrument);
 
@@ -79,12 +79,7 @@ public sealed class IngestTelemetry
             }
 
             var analyte = result.Analyte?.Code ?? result.Raw.RawAnalyte;
-            using var scope = _logger.BeginScope(new Dictionary<string, object?>
-            {
-                ["Sample"] = result.Raw.SampleName,
-                ["Analyte"] = analyte,
-                ["ResultKey"] = result.ResultKey,
-            });
+            using var scope = LogScope.Begin(_logger, ("Sample", result.Raw.SampleName), ("Analyte", analyte), ("ResultKey", result.ResultKey));
             foreach (var flag in critical)
             {
                 Log.CriticalValue(_logger, flag.Code, result.Raw.SampleName, analyte, result.Display, result.Unit?.Code, flag.Reason);

@@ -47,6 +47,9 @@ public static class OperationsEndpoints
     public static void MapOperations(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // Listen from the start: a measurement made before the first scrape must be counted.
+        _ = app.Services.GetRequiredService<PrometheusCollector>();
         app.MapGet("/health/live", () => Results.Text("alive")).AllowAnonymous();
         app.MapGet("/health/ready", ReadyAsync).AllowAnonymous();
         app.MapGet("/metrics", (MirtLabSettings settings, PrometheusCollector collector) =>
