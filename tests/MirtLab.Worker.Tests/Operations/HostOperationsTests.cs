@@ -46,7 +46,7 @@ public sealed class HostOperationsTests
         using var config = new TestConfig();
         var settings = config.Load();
         var blocking = new BlockingHistory();
-        var app = MirtLabHost.Build(settings, SettingsLoader.BuildConfiguration(config.ConfigFile), overrides: s => s.AddSingleton<IPreviousResultSource>(blocking));
+        var app = MirtLabHost.Build(settings, SettingsLoader.BuildConfiguration(config.ConfigFile), overrides: s => s.AddSingleton<IRunHistory>(blocking));
         var first = await StartAsync(app, settings);
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox(), "plate.txt"));
         await blocking.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -185,7 +185,7 @@ public sealed class HostOperationsTests
     }
 
     /// <summary>Previous results that never come: the ingest holds the file between reading and evaluating until it is stopped.</summary>
-    private sealed class BlockingHistory : IPreviousResultSource
+    private sealed class BlockingHistory : IRunHistory
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -198,5 +198,9 @@ public sealed class HostOperationsTests
             await Task.Delay(Timeout.Infinite, cancellationToken);
             throw new InvalidOperationException("unreachable");
         }
+
+        public Task<IReadOnlyDictionary<(string Analyte, decimal Level), IReadOnlyList<QcObservation>>> QcHistoryAsync(
+            IReadOnlyCollection<(string Analyte, decimal Level)> keys, DateTimeOffset? beforeUtc, CancellationToken cancellationToken) =>
+            NoHistory.Instance.QcHistoryAsync(keys, beforeUtc, cancellationToken);
     }
 }
