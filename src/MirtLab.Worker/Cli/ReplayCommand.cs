@@ -50,7 +50,7 @@ public static class ReplayCommand
                 parse.GetValue(reason)!,
                 parse.GetValue(dryRun),
                 parse.GetValue(wait) ? TimeSpan.FromSeconds(parse.GetValue(waitTimeout)) : null,
-                "cli:" + Environment.UserName),
+                CliStore.Actor),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
             TimeProvider.System,
@@ -132,7 +132,7 @@ public static class ReplayCommand
         {
             var states = candidates.Select(c => c.States[destination]).ToList();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {destination}: {states.Count(s => s == "delivered")} delivered (queued again), {states.Count(s => s is null)} never queued (created), {states.Count(s => s == "pending")} already waiting (left), {states.Count(s => s == "dead")} dead letters (left: requeue them with their reason)."));
+                $"  {destination}: {states.Count(s => s == "delivered")} delivered (queued again), {states.Count(s => s is null)} never queued (created), {states.Count(s => s == "pending")} already waiting (left), {states.Count(s => s == "dead")} dead letters (left: mirtlab requeue dead puts them back)."));
         }
 
         if (request.DryRun)

@@ -102,7 +102,7 @@ public sealed partial class MirtLabStore
     /// <summary>
     /// Queues batches for delivery again, in one transaction with one audit record: a delivered entry becomes pending
     /// (attempts 0, due now), a missing one is created; pending entries are left alone (already queued) and dead
-    /// letters too (they are requeued by the operator's dead-letter handling, with their reason).
+    /// letters too (<c>mirtlab requeue dead</c> puts those back).
     /// </summary>
     public async Task<ReplayOutcome> ReplayAsync(IReadOnlyList<long> batchIds, IReadOnlyList<string> destinations, string actor, string reason, IReadOnlyDictionary<string, object?> selection, CancellationToken cancellationToken = default)
     {
