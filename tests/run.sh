@@ -17,6 +17,7 @@ have openssl || missing+=(openssl)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 have chromium || missing+=(chromium)
 have chromedriver || missing+=(chromium-driver)
+have systemd-analyze || missing+=(systemd)   # verifies deploy/linux/mirtlab.service
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "tests/run.sh: installing from Debian packages: ${missing[*]}"

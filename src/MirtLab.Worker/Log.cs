@@ -3,7 +3,8 @@ namespace MirtLab.Worker;
 
 /// <summary>
 /// Every log event of the host, source-generated, with event ids in stable ranges per area so operators can
-/// filter: 1000 host, 2000 ingest, 4000 delivery, 5000 LIS, 6100 MQTT delivery (6000-6099: the MQTT client), 7000 web, 8000 audit.
+/// filter: 1000 host, 2000 ingest, 3000 read, 3100 rules, 4000 delivery, 5000 LIS, 6100 MQTT delivery (6000-6099: the MQTT client),
+/// 7000 web, 8000 audit, 9000 operations and alerts (Operations/Log.Operations.cs).
 /// </summary>
 internal static partial class Log
 {
@@ -33,6 +34,21 @@ internal static partial class Log
 
     [LoggerMessage(2007, LogLevel.Debug, "{Path} is still open by another program; trying again later")]
     public static partial void Locked(ILogger logger, string path);
+
+    [LoggerMessage(3001, LogLevel.Information, "Read {Name} as {Format}: {Rows} row(s), {Warnings} warning(s), {Errors} error(s)")]
+    public static partial void Read(ILogger logger, string name, string format, int rows, int warnings, int errors);
+
+    [LoggerMessage(3002, LogLevel.Warning, "{Severity} {Code} in {Name} at line {Line}, column {Column}: {Message}")]
+    public static partial void ReadDiagnostic(ILogger logger, string severity, string code, string name, int? line, int? column, string message);
+
+    [LoggerMessage(3101, LogLevel.Information, "Held {Sample} {Analyte} = {Display} {Unit} (flags {Flags}): {Reasons}")]
+    public static partial void ResultHeld(ILogger logger, string sample, string analyte, string display, string? unit, string flags, string reasons);
+
+    [LoggerMessage(3102, LogLevel.Warning, "Critical value {Flag}: {Sample} {Analyte} = {Display} {Unit} ({Reason})")]
+    public static partial void CriticalValue(ILogger logger, string flag, string sample, string analyte, string display, string? unit, string reason);
+
+    [LoggerMessage(3103, LogLevel.Information, "Run {RunKey} {Analyte}: {Outcome}; {FailedChecks}")]
+    public static partial void AnalyteOutcome(ILogger logger, string runKey, string analyte, string outcome, string failedChecks);
 
     [LoggerMessage(4001, LogLevel.Information, "Delivered batch {BatchId} ({Results} results of run {RunKey}) to {Destination} in {ElapsedMs} ms")]
     public static partial void Delivered(ILogger logger, long batchId, int results, string runKey, string destination, long elapsedMs);

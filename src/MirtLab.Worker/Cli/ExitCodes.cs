@@ -17,4 +17,10 @@ public static class ExitCodes
 
     /// <summary>The audit trail's hash chain is broken (audit verify).</summary>
     public const int AuditBroken = 4;
+
+    /// <summary>status: at least one alert is set (the report says which).</summary>
+    public const int AlertsSet = 5;
+
+    /// <summary>replay --wait: not every queued delivery finished in time; the service goes on delivering them.</summary>
+    public const int NotFinished = 6;
 }

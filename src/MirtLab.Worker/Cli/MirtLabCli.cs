@@ -20,8 +20,11 @@ public static class MirtLabCli
             UserCommand.Create(config),
             AuditCommand.Create(config),
             RequeueCommand.Create(config),
+            StatusCommand.Create(config),
+            ConfigCommand.Create(config),
+            ReplayCommand.Create(config),
         };
-        root.SetAction((parse, cancellationToken) => ServiceCommand.RunAsync(parse.GetValue(config), cancellationToken));
+        root.SetAction((parse, cancellationToken) => Operations.ServiceExit.RunAsync(parse.GetValue(config), cancellationToken));
         return root;
     }
 

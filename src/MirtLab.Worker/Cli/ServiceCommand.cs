@@ -1,5 +1,6 @@
 using MirtLab.Worker.Configuration;
 using MirtLab.Worker.Hosting;
+using MirtLab.Worker.Operations;
 
 namespace MirtLab.Worker.Cli;
 
@@ -27,9 +28,10 @@ public static class ServiceCommand
             await MirtLabHost.InitializeAsync(app, cancellationToken);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MirtLab");
             Log.Starting(logger, settings.Node.Name, settings.ConfigFile, settings.DataRoot, settings.Rules.Version, settings.Instruments.Count, string.Join(", ", settings.Destinations));
-            await app.RunAsync(cancellationToken);
+            // Start and wait instead of RunAsync, which disposes the services before the exit code can be read from them.
+            await app.StartAsync(cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return ServiceExit.Code(app.Services, logger);
         }
-
-        return ExitCodes.Ok;
     }
 }

@@ -23,6 +23,9 @@ public sealed class InstrumentSettings
 
     public string? DefaultUnit { get; init; }
 
+    /// <summary>When the instrument is expected to send files; null: never reported silent.</summary>
+    public SilenceSchedule? Silence { get; init; }
+
     public ReaderContext ReaderContext(CultureInfo? cultureOverride, CancellationToken cancellationToken) => new()
     {
         InstrumentId = Id,
@@ -69,6 +72,12 @@ public sealed class MirtLabSettings
 
     public required NodeOptions Node { get; init; }
 
+    public HealthOptions Health { get; init; } = new();
+
+    public TelemetryOptions Telemetry { get; init; } = new();
+
+    public AlertsOptions Alerts { get; init; } = new();
+
     public string WorkRoot => Path.Combine(DataRoot, "work");
 
     public string ArchiveRoot => Path.Combine(DataRoot, "archive");
@@ -81,4 +90,21 @@ public sealed class MirtLabSettings
 
     public InstrumentSettings? FindInstrument(string id) =>
         Instruments.FirstOrDefault(i => string.Equals(i.Id, id, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// An instrument's working time, in its own time zone: the days and the hours files are expected, and how much
+/// working time may pass without one. A shift whose end is before its start runs past midnight into the next day.
+/// </summary>
+public sealed record SilenceSchedule(TimeSpan Window, IReadOnlySet<DayOfWeek> Days, TimeSpan From, TimeSpan To)
+{
+    /// <summary>Working hours as configured, e.g. <c>Mon,Tue,Wed,Thu,Fri 07:00-19:00, window 240 min</c>.</summary>
+    public override string ToString()
+    {
+        var days = string.Join(",", Enum.GetValues<DayOfWeek>().Where(Days.Contains).Select(d => d.ToString()[..3]));
+        var to = To == TimeSpan.FromDays(1) ? "24:00" : Clock(To);
+        return $"{days} {Clock(From)}-{to}, window {Window.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min";
+
+        static string Clock(TimeSpan time) => time.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+    }
 }

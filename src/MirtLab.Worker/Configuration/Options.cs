@@ -55,6 +55,22 @@ public sealed class InstrumentOptions
 
     /// <value>Concentration unit when the export states none (MassHunter: it is method configuration).</value>
     public string? DefaultUnit { get; set; }
+
+    /// <value>When the instrument is expected to send files; absent means it is never reported silent.</value>
+    public SilenceOptions? Silence { get; set; }
+}
+
+/// <summary>An instrument's working hours: no file for <see cref="WindowMinutes"/> of working time raises an alert.</summary>
+public sealed class SilenceOptions
+{
+    /// <value>Minutes of working time without a file after which the instrument counts as silent; 0 (default) turns the alert off.</value>
+    public double WindowMinutes { get; set; }
+
+    /// <value>Working days in the instrument's time zone (<c>Mon</c> … <c>Sun</c>); default Monday to Friday.</value>
+    public List<string> Days { get; set; } = [];
+
+    /// <value>Working hours in the instrument's time zone, <c>HH:mm-HH:mm</c> (an end before the start runs past midnight); default <c>00:00-24:00</c>.</value>
+    public string Hours { get; set; } = "00:00-24:00";
 }
 
 /// <summary>MirtLab's own embedded store (SQLite): inputs, results, outbox, audit.</summary>
@@ -162,4 +178,58 @@ public sealed class NodeOptions
 
     /// <value>Node name, used in the MQTT status topic and client id; default <c>mirtlab</c>.</value>
     public string Name { get; set; } = "mirtlab";
+}
+
+/// <summary>What <c>/health/ready</c> tests and how long it may take.</summary>
+public sealed class HealthOptions
+{
+    public const string Section = "Health";
+
+    /// <value>Seconds one readiness probe (the store, each destination) may take before it counts as failed; default 5.</value>
+    public double ProbeTimeoutSeconds { get; set; } = 5;
+}
+
+/// <summary>Metrics export: OpenTelemetry (OTLP) and the Prometheus text endpoint.</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <value>OTLP collector endpoint (<c>http://collector:4317</c> for gRPC, <c>http://collector:4318</c> for HTTP); empty (default) exports nothing.</value>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <value><c>Grpc</c> (default) or <c>HttpProtobuf</c>.</value>
+    public string OtlpProtocol { get; set; } = "Grpc";
+
+    /// <value>OTLP headers as <c>key=value,key2=value2</c> (a collector's API key: set it as an environment variable); default none.</value>
+    public string? OtlpHeaders { get; set; }
+
+    /// <value>Seconds between OTLP exports; default 60.</value>
+    public double ExportIntervalSeconds { get; set; } = 60;
+
+    /// <value>Whether <c>/metrics</c> serves the Prometheus text format; default true.</value>
+    public bool Prometheus { get; set; } = true;
+}
+
+/// <summary>When MirtLab raises alerts (log, metric, retained MQTT topic, status page).</summary>
+public sealed class AlertsOptions
+{
+    public const string Section = "Alerts";
+
+    /// <value>Seconds between evaluations; default 30.</value>
+    public double EvaluateIntervalSeconds { get; set; } = 30;
+
+    /// <value>An outbox entry waiting longer than this many minutes raises a backlog alert for its destination; default 30, 0 off.</value>
+    public double BacklogMaxAgeMinutes { get; set; } = 30;
+
+    /// <value>A quarantined input keeps its instrument's quarantine alert set for this many hours; default 24, 0 off.</value>
+    public double QuarantineHours { get; set; } = 24;
+
+    /// <value>Less free space than this percentage on the data disk raises a disk alert; default 10, 0 off.</value>
+    public double DiskMinFreePercent { get; set; } = 10;
+
+    /// <value>Less free space than this many megabytes on the data disk raises a disk alert; default 1024, 0 off.</value>
+    public long DiskMinFreeMegabytes { get; set; } = 1024;
+
+    /// <value>Whether alerts are published as retained messages on <c>{TopicPrefix}/alerts/{node}/{kind}/{subject}</c> (when MQTT is enabled); default true.</value>
+    public bool Mqtt { get; set; } = true;
 }

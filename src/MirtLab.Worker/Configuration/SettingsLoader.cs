@@ -94,6 +94,9 @@ public static partial class SettingsLoader
         var delivery = Bind<DeliveryOptions>(configuration, DeliveryOptions.Section, errors);
         var web = Bind<WebOptions>(configuration, WebOptions.Section, errors);
         var node = Bind<NodeOptions>(configuration, NodeOptions.Section, errors);
+        var health = Bind<HealthOptions>(configuration, HealthOptions.Section, errors);
+        var telemetry = Bind<TelemetryOptions>(configuration, TelemetryOptions.Section, errors);
+        var alerts = Bind<AlertsOptions>(configuration, AlertsOptions.Section, errors);
         var instrumentOptions = BindInstruments(configuration, errors);
         ReportUnknownSections(configuration, errors);
 
@@ -127,6 +130,9 @@ public static partial class SettingsLoader
             errors.Add($"Setting 'Node:Name' is '{node.Name}'; use lower-case letters, digits and '-' (it appears in MQTT topics).");
         }
 
+        ValidateOperations(health, telemetry, alerts, errors);
+        ValidateLogging(configuration, errors);
+
         if (errors.Count > 0)
         {
             return new SettingsLoadResult(null, errors);
@@ -150,6 +156,9 @@ public static partial class SettingsLoader
                 Delivery = delivery,
                 Web = web,
                 Node = node,
+                Health = health,
+                Telemetry = telemetry,
+                Alerts = alerts,
             },
             []);
     }
@@ -189,7 +198,7 @@ public static partial class SettingsLoader
 
     private static void ReportUnknownSections(IConfiguration configuration, List<string> errors)
     {
-        string[] known = ["Paths", "Ingest", "Instruments", "Store", "Lis", "Mqtt", "Delivery", "Web", "Node", "Logging", "AllowedHosts"];
+        string[] known = ["Paths", "Ingest", "Instruments", "Store", "Lis", "Mqtt", "Delivery", "Web", "Node", "Health", "Telemetry", "Alerts", "Logging", "AllowedHosts"];
         foreach (var section in configuration.GetChildren())
         {
             if (!known.Contains(section.Key, StringComparer.OrdinalIgnoreCase)
@@ -329,10 +338,129 @@ public static partial class SettingsLoader
                 DateFormats = o.DateFormats,
                 Formats = o.Formats,
                 DefaultUnit = o.DefaultUnit,
+                Silence = ResolveSilence(o.Silence, at, errors),
             });
         }
 
         return result;
+    }
+
+    /// <summary>Working days and hours of an instrument; null when no silence window is set.</summary>
+    private static SilenceSchedule? ResolveSilence(SilenceOptions? o, string at, List<string> errors)
+    {
+        if (o is null || o.WindowMinutes == 0)
+        {
+            return null;
+        }
+
+        if (o.WindowMinutes is < 0 or > 525_600)
+        {
+            errors.Add(Invariant($"Setting '{at}:Silence:WindowMinutes' is {o.WindowMinutes}; it must be between 0 (off) and 525600 (a year)."));
+            return null;
+        }
+
+        var days = new HashSet<DayOfWeek>();
+        foreach (var day in o.Days.Count == 0 ? ["Mon", "Tue", "Wed", "Thu", "Fri"] : o.Days)
+        {
+            var match = Enum.GetValues<DayOfWeek>().Where(d => day.Length >= 3 && d.ToString().StartsWith(day, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (match.Count != 1)
+            {
+                errors.Add($"Setting '{at}:Silence:Days' names '{day}', which is not a day of the week (use Mon, Tue, Wed, Thu, Fri, Sat, Sun).");
+            }
+            else
+            {
+                days.Add(match[0]);
+            }
+        }
+
+        var hours = HoursPattern().Match(o.Hours ?? string.Empty);
+        if (!hours.Success)
+        {
+            errors.Add($"Setting '{at}:Silence:Hours' is '{o.Hours}'; write the working hours as HH:mm-HH:mm, such as 07:00-19:00 (24:00 ends at midnight).");
+            return null;
+        }
+
+        var from = Clock(hours.Groups[1].Value, hours.Groups[2].Value);
+        var to = Clock(hours.Groups[3].Value, hours.Groups[4].Value);
+        if (from is null || to is null || from == TimeSpan.FromDays(1) || from == to)
+        {
+            errors.Add($"Setting '{at}:Silence:Hours' is '{o.Hours}'; the times must be 00:00 to 24:00 and differ.");
+            return null;
+        }
+
+        return new SilenceSchedule(TimeSpan.FromMinutes(o.WindowMinutes), days, from.Value, to.Value);
+
+        static TimeSpan? Clock(string h, string m)
+        {
+            var time = new TimeSpan(int.Parse(h, CultureInfo.InvariantCulture), int.Parse(m, CultureInfo.InvariantCulture), 0);
+            return time > TimeSpan.FromDays(1) || time.Minutes >= 60 ? null : time;
+        }
+    }
+
+    private static void ValidateOperations(HealthOptions health, TelemetryOptions telemetry, AlertsOptions alerts, List<string> errors)
+    {
+        if (health.ProbeTimeoutSeconds is <= 0 or > 300)
+        {
+            errors.Add(Invariant($"Setting 'Health:ProbeTimeoutSeconds' is {health.ProbeTimeoutSeconds}; it must be more than 0 and at most 300."));
+        }
+
+        if (!string.IsNullOrWhiteSpace(telemetry.OtlpEndpoint)
+            && (!Uri.TryCreate(telemetry.OtlpEndpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https")))
+        {
+            errors.Add($"Setting 'Telemetry:OtlpEndpoint' is '{telemetry.OtlpEndpoint}'; give the collector's http:// or https:// URL, such as http://127.0.0.1:4317, or leave it empty.");
+        }
+
+        string[] protocols = ["Grpc", "HttpProtobuf"];
+        if (!protocols.Contains(telemetry.OtlpProtocol, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Setting 'Telemetry:OtlpProtocol' is '{telemetry.OtlpProtocol}'; it must be one of {string.Join(", ", protocols)}.");
+        }
+
+        if (telemetry.OtlpHeaders is { Length: > 0 } headers && headers.Split(',').Any(h => h.IndexOf('=', StringComparison.Ordinal) <= 0))
+        {
+            errors.Add("Setting 'Telemetry:OtlpHeaders' must be key=value pairs separated by commas.");
+        }
+
+        if (telemetry.ExportIntervalSeconds is < 0.1 or > 3600)
+        {
+            errors.Add(Invariant($"Setting 'Telemetry:ExportIntervalSeconds' is {telemetry.ExportIntervalSeconds}; it must be between 0.1 and 3600."));
+        }
+
+        if (alerts.EvaluateIntervalSeconds is < 0.05 or > 3600)
+        {
+            errors.Add(Invariant($"Setting 'Alerts:EvaluateIntervalSeconds' is {alerts.EvaluateIntervalSeconds}; it must be between 0.05 and 3600."));
+        }
+
+        if (alerts.BacklogMaxAgeMinutes < 0)
+        {
+            errors.Add(Invariant($"Setting 'Alerts:BacklogMaxAgeMinutes' is {alerts.BacklogMaxAgeMinutes}; it must be 0 (off) or more."));
+        }
+
+        if (alerts.QuarantineHours < 0)
+        {
+            errors.Add(Invariant($"Setting 'Alerts:QuarantineHours' is {alerts.QuarantineHours}; it must be 0 (off) or more."));
+        }
+
+        if (alerts.DiskMinFreePercent is < 0 or >= 100)
+        {
+            errors.Add(Invariant($"Setting 'Alerts:DiskMinFreePercent' is {alerts.DiskMinFreePercent}; it must be 0 (off) or more, and less than 100."));
+        }
+
+        if (alerts.DiskMinFreeMegabytes < 0)
+        {
+            errors.Add(Invariant($"Setting 'Alerts:DiskMinFreeMegabytes' is {alerts.DiskMinFreeMegabytes}; it must be 0 (off) or more."));
+        }
+    }
+
+    /// <summary>The console log format is Microsoft's setting; a typo there would silently fall back to plain text.</summary>
+    private static void ValidateLogging(IConfiguration configuration, List<string> errors)
+    {
+        var formatter = configuration["Logging:Console:FormatterName"];
+        string[] formatters = ["json", "simple", "systemd"];
+        if (formatter is not null && !formatters.Contains(formatter, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Setting 'Logging:Console:FormatterName' is '{formatter}'; it must be one of {string.Join(", ", formatters)}.");
+        }
     }
 
     private static void ValidateLis(LisOptions o, List<string> errors)
@@ -462,4 +590,7 @@ public static partial class SettingsLoader
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex CodePattern();
+
+    [GeneratedRegex(@"^\s*([0-9]{2}):([0-9]{2})\s*-\s*([0-9]{2}):([0-9]{2})\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex HoursPattern();
 }

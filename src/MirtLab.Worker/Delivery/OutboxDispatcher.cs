@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using MirtLab.Worker.Configuration;
+using MirtLab.Worker.Operations;
 using MirtLab.Worker.Store;
 
 namespace MirtLab.Worker.Delivery;
@@ -20,9 +22,11 @@ public sealed class OutboxDispatcher : BackgroundService
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly MirtLabMetrics? _metrics;
 
-    public OutboxDispatcher(IDeliveryDestination destination, MirtLabStore store, DeliverySignal signal, DestinationStatus status, DeliveryOptions options, TimeProvider time, ILogger<OutboxDispatcher> logger)
+    public OutboxDispatcher(IDeliveryDestination destination, MirtLabStore store, DeliverySignal signal, DestinationStatus status, DeliveryOptions options, TimeProvider time, ILogger<OutboxDispatcher> logger, MirtLabMetrics? metrics = null)
     {
+        _metrics = metrics;
         _destination = destination;
         _store = store;
         _signal = signal;
@@ -74,6 +78,7 @@ public sealed class OutboxDispatcher : BackgroundService
         foreach (var entry in due)
         {
             var batch = await _store.LoadBatchAsync(entry.BatchId, cancellationToken);
+            using var scope = LogScope.Begin(_logger, ("Destination", _destination.Name), ("BatchId", entry.BatchId), ("RunKey", batch.Run.RunKey), ("Instrument", batch.Run.Instrument));
             var stopwatch = Stopwatch.StartNew();
             try
             {
@@ -90,6 +95,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 var error = $"{ex.GetType().Name}: {ex.Message}";
                 await _store.MarkFailedAsync(entry.BatchId, _destination.Name, error, next, dead, CancellationToken.None);
                 _status.Failed(_destination.Name, _time.GetUtcNow(), error);
+                _metrics?.DeliveryFailed(_destination.Name, dead, stopwatch.Elapsed);
                 if (dead)
                 {
                     Log.DeadLetter(_logger, entry.BatchId, _destination.Name, attempts, error);
@@ -102,6 +108,7 @@ public sealed class OutboxDispatcher : BackgroundService
 
             await _store.MarkDeliveredAsync(entry.BatchId, _destination.Name, CancellationToken.None);
             _status.Succeeded(_destination.Name, _time.GetUtcNow());
+            _metrics?.Delivered(_destination.Name, _time.GetUtcNow() - DateTimeOffset.Parse(entry.CreatedUtc, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal), stopwatch.Elapsed);
             Log.Delivered(_logger, entry.BatchId, batch.Results.Count, batch.Run.RunKey, _destination.Name, stopwatch.ElapsedMilliseconds);
         }
 

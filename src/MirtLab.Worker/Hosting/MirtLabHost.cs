@@ -1,9 +1,9 @@
-using System.Text.Json.Nodes;
 using MirtLab.Lis;
 using MirtLab.Lis.Dialects;
 using MirtLab.Worker.Configuration;
 using MirtLab.Worker.Delivery;
 using MirtLab.Worker.Ingest;
+using MirtLab.Worker.Operations;
 using MirtLab.Worker.Processing;
 using MirtLab.Worker.Store;
 using MirtLab.Worker.Web;
@@ -13,10 +13,14 @@ namespace MirtLab.Worker.Hosting;
 /// <summary>Composes the service: the one place that wires ingest, store, dispatchers and web endpoints together.</summary>
 public static class MirtLabHost
 {
+    /// <summary>How long a stop may take: the file in hand is finished or abandoned (left in work/) within it.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
+
     /// <param name="settings">Validated settings.</param>
     /// <param name="configuration">The configuration they came from (for the Logging section).</param>
     /// <param name="time">The clock; tests may pass a fake one.</param>
-    public static WebApplication Build(MirtLabSettings settings, IConfiguration configuration, TimeProvider? time = null)
+    /// <param name="overrides">Replaces services after composition (tests: a source that blocks, to stop the host mid-ingest).</param>
+    public static WebApplication Build(MirtLabSettings settings, IConfiguration configuration, TimeProvider? time = null, Action<IServiceCollection>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -26,7 +30,7 @@ public static class MirtLabHost
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(settings.Web.Urls);
-        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = ShutdownTimeout);
 
         var services = builder.Services;
         services.AddSingleton(settings);
@@ -63,10 +67,12 @@ public static class MirtLabHost
         services.AddHostedService(sp => new DispatcherSet(sp.GetServices<IDeliveryDestination>().Select(d => ActivatorUtilities.CreateInstance<OutboxDispatcher>(sp, d)).ToList()));
 
         services.AddQaWeb(settings);
+        services.AddMirtLabOperations(settings);
+        overrides?.Invoke(services);
 
         var app = builder.Build();
         app.UseQaWeb();
-        MapHealth(app);
+        app.MapOperations();
         return app;
     }
 
@@ -83,45 +89,6 @@ public static class MirtLabHost
         }
 
         await app.Services.GetRequiredService<MirtLabStore>().InitializeAsync(cancellationToken);
-    }
-
-    private static void MapHealth(WebApplication app)
-    {
-        app.MapGet("/health/live", () => Results.Text("alive")).AllowAnonymous();
-        app.MapGet("/health/ready", async (IServiceProvider services, TimeProvider time, CancellationToken cancellationToken) =>
-        {
-            var checks = new JsonObject();
-            var ready = true;
-            try
-            {
-                await services.GetRequiredService<MirtLabStore>().BacklogAsync(cancellationToken);
-                checks["store"] = new JsonObject { ["ok"] = true };
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                ready = false;
-                checks["store"] = new JsonObject { ["ok"] = false, ["error"] = ex.Message };
-            }
-
-            foreach (var destination in services.GetServices<IDeliveryDestination>())
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(5));
-                try
-                {
-                    await destination.ProbeAsync(timeout.Token);
-                    checks[destination.Name] = new JsonObject { ["ok"] = true };
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    ready = false;
-                    checks[destination.Name] = new JsonObject { ["ok"] = false, ["error"] = ex.Message };
-                }
-            }
-
-            var body = new JsonObject { ["ready"] = ready, ["checkedUtc"] = time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture), ["checks"] = checks };
-            return Results.Text(body.ToJsonString(), "application/json", statusCode: ready ? 200 : 503);
-        }).AllowAnonymous();
     }
 
     /// <summary>Runs one dispatcher per destination as one hosted service.</summary>

@@ -3,6 +3,7 @@ using MirtLab.Core.Diagnostics;
 using MirtLab.Readers;
 using MirtLab.Worker.Configuration;
 using MirtLab.Worker.Delivery;
+using MirtLab.Worker.Operations;
 using MirtLab.Worker.Processing;
 using MirtLab.Worker.Store;
 
@@ -26,9 +27,11 @@ public sealed class IngestService : BackgroundService
     private readonly Dictionary<string, StabilityTracker> _trackers = new(StringComparer.Ordinal);
     private readonly DeliverySignal _hint = new();
     private readonly IRunHistory _previous;
+    private readonly IngestTelemetry _telemetry;
 
-    public IngestService(MirtLabSettings settings, MirtLabStore store, InputProcessor processor, IRunHistory previous, DeliverySignal signal, TimeProvider time, ILogger<IngestService> logger)
+    public IngestService(MirtLabSettings settings, MirtLabStore store, InputProcessor processor, IRunHistory previous, DeliverySignal signal, TimeProvider time, ILogger<IngestService> logger, IngestTelemetry telemetry)
     {
+        _telemetry = telemetry;
         _previous = previous;
         _settings = settings;
         _store = store;
@@ -109,6 +112,7 @@ public sealed class IngestService : BackgroundService
                     var workPath = DropFolder.FreePath(WorkFolder(instrument), Path.GetFileName(entry.Path));
                     DropFolder.Move(entry.Path, workPath);
                     tracker.Forget(entry.Path);
+                    _telemetry.Received(instrument.Id);
                     Log.Claimed(_logger, Path.GetFileName(entry.Path), instrument.Id, workPath);
                     await ProcessClaimedAsync(instrument, workPath, cancellationToken);
                 });
@@ -133,6 +137,7 @@ public sealed class IngestService : BackgroundService
     private async Task ProcessClaimedAsync(InstrumentSettings instrument, string workPath, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(workPath);
+        using var fileScope = _telemetry.BeginFile(instrument.Id, name);
         if (await _store.FindUnfinalizedAsync(workPath, cancellationToken) is { } interrupted)
         {
             Finalize(interrupted, workPath);
@@ -143,6 +148,7 @@ public sealed class IngestService : BackgroundService
 
         var source = ReadSource.FromPath(workPath);
         var sha = InputHasher.Compute(source, cancellationToken);
+        using var contentScope = _telemetry.BeginContent(sha);
         var now = _time.GetUtcNow();
         var receipt = new InputReceipt(sha, name, instrument.Id, source.IsFolder, source.TotalLength, workPath, string.Empty, now);
 
@@ -152,6 +158,7 @@ public sealed class IngestService : BackgroundService
             var id = await _store.RecordDuplicateAsync(receipt, original, CancellationToken.None);
             DropFolder.Move(workPath, receipt.FinalPath);
             await _store.MarkFinalizedAsync(id, CancellationToken.None);
+            _telemetry.Duplicate(instrument.Id);
             Log.Duplicate(_logger, name, sha, instrument.Id, original.Id, original.Name, receipt.FinalPath);
             return;
         }
@@ -167,6 +174,7 @@ public sealed class IngestService : BackgroundService
             processed = await _processor.ProcessAsync(source, sha, instrument, _previous, cancellationToken: cancellationToken);
         }
 
+        _telemetry.Read(name, processed);
         if (processed.IsRejected)
         {
             receipt = receipt with { FinalPath = DropFolder.FreePath(QuarantineFolder(instrument), name, QuarantineReport.Suffix) };
@@ -177,6 +185,7 @@ public sealed class IngestService : BackgroundService
             await _store.MarkFinalizedAsync(id, CancellationToken.None);
             var first = processed.Diagnostics.FirstOrDefault(d => d.IsError);
             Log.Rejected(_logger, name, sha, instrument.Id, first?.ToString() ?? "rejected", receipt.FinalPath);
+            _telemetry.Rejected(instrument.Id, processed);
             return;
         }
 
@@ -189,6 +198,7 @@ public sealed class IngestService : BackgroundService
         var patients = run.PatientResults.ToList();
         Log.Accepted(_logger, name, sha, instrument.Id, run.Identity.FormatId, run.Identity.RunKey,
             Core.Runs.RunDocument.From(run).Outcome, patients.Count, patients.Count(p => p.Status != Core.Results.ResultStatus.Final), receipt.FinalPath);
+        _telemetry.Accepted(instrument.Id, run);
     }
 
     /// <summary>Completes the move of an input whose outcome was recorded before a crash.</summary>
