@@ -92,7 +92,9 @@ public sealed class HostOperationsTests
         await using var host = await RunningHost.StartAsync(config);
         File.Copy(Fixtures.MirtazapinePlate, Path.Combine(config.Inbox("tq5500"), "plate.txt"));
         File.Copy(german, Path.Combine(config.Inbox("qqq6470"), "batch.csv"));
-        File.Copy(german, Path.Combine(config.Inbox("tq5500"), "wrong-inbox.csv"));
+        // Another batch of the same instrument (different bytes: the same bytes would be a duplicate of batch.csv
+        // whichever inbox they land in), dropped into the LC-MS/MS inbox by mistake.
+        File.WriteAllBytes(Path.Combine(config.Inbox("tq5500"), "wrong-inbox.csv"), [.. File.ReadAllBytes(german), .. "\r\n"u8]);
 
         await Fixtures.WaitUntilAsync(() => IngestLifecycleTests.LisCount(config, "SELECT COUNT(*) FROM mirtlab_runs") == 2, "a run from each instrument in the LIS");
         await Fixtures.WaitUntilAsync(() => File.Exists(Path.Combine(config.Quarantine("tq5500"), "wrong-inbox.csv")), "the export in the wrong inbox quarantined");
