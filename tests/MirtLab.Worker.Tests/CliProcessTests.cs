@@ -40,6 +40,37 @@ public sealed class CliProcessTests
     }
 
     [Fact]
+    public async Task DotnetRun_FromTheRepositoryRoot_AsTheReadmeDoes_UsesTheRepositoryConfigAndResolvesPathsFromThere()
+    {
+        // The README's commands are typed at the repository root: config/appsettings.json and data/ there, and a
+        // relative path given to `check` means the same file the technician sees (the Web SDK would otherwise
+        // start the program in src/MirtLab.Worker).
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var relative = Path.GetRelativePath(RepoPaths.Root, Fixtures.MirtazapinePlate);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "run", "--project", "src/MirtLab.Worker", "--no-build", "-c", configuration, "--", "check", relative, "--json" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == ExitCodes.Ok, await stderr);
+        var json = JsonNode.Parse(await stdout)!;
+        Assert.Equal(Fixtures.MirtazapinePlate, (string?)json["file"]);
+        Assert.Equal("accepted", (string?)json["status"]);
+    }
+
+    [Fact]
     public async Task Help_ListsTheVerbs()
     {
         var (exit, stdout, _) = await RunAsync("--help");
