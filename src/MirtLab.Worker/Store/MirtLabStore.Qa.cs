@@ -240,31 +240,6 @@ public sealed partial class MirtLabStore
         return rows.Select(r => JsonSerializer.Deserialize(r, MirtLabJson.Default.ResultDocument)!).ToList();
     }
 
-    /// <summary>QC results of one analyte on one instrument across runs, oldest first (the Levey-Jennings history).</summary>
-    public async Task<IReadOnlyList<QaQcHistoryPoint>> QcHistoryAsync(string instrument, string analyte, int maxRuns = 200, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        var runs = await connection.QueryAsync<(string RunKey, string? AcquiredUtc, string CreatedUtc, string Json)>(
-            """
-            SELECT run_key, acquired_utc, created_utc, document_json FROM (
-                SELECT run_key, acquired_utc, created_utc, document_json FROM runs WHERE instrument = @Instrument
-                ORDER BY COALESCE(acquired_utc, created_utc) DESC LIMIT @Max)
-            ORDER BY COALESCE(acquired_utc, created_utc), run_key
-            """,
-            new { Instrument = instrument, Max = maxRuns });
-        var points = new List<QaQcHistoryPoint>();
-        foreach (var run in runs)
-        {
-            var document = JsonSerializer.Deserialize(run.Json, MirtLabJson.Default.RunDocument)!;
-            foreach (var evaluation in document.Analytes.Where(a => string.Equals(a.Analyte, analyte, StringComparison.Ordinal)))
-            {
-                points.AddRange(evaluation.Qcs.Select(q => new QaQcHistoryPoint(run.RunKey, run.AcquiredUtc ?? run.CreatedUtc, q)));
-            }
-        }
-
-        return points;
-    }
-
     // ---- Decisions ------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -453,9 +428,6 @@ public sealed class QaRunSummary
 /// <param name="PatientResults">Current revisions of the run's patient results.</param>
 /// <param name="Decisions">Decisions signed on the run, oldest first.</param>
 public sealed record QaRunDetail(RunDocument Run, string Outcome, string Version, IReadOnlyList<ResultDocument> PatientResults, IReadOnlyList<QaDecisionRecord> Decisions);
-
-/// <summary>One QC result of a past or present run, for the Levey-Jennings chart.</summary>
-public sealed record QaQcHistoryPoint(string RunKey, string RunTimeUtc, QcPoint Qc);
 
 /// <summary>A signed decision as stored.</summary>
 public sealed class QaDecisionRecord

@@ -90,10 +90,16 @@ public sealed class QaBrowserTests(QaBrowserFixture fixture) : IClassFixture<QaB
         await Expect(mirtazapine.Locator("svg.calibration-plot path.fitted-curve")).ToHaveCountAsync(1);
         await Expect(mirtazapine.Locator("svg.calibration-plot line.lloq")).ToHaveCountAsync(1);
         await Expect(mirtazapine.Locator("svg.calibration-plot g.calibrator[data-sample='CAL 1'] title")).ToContainTextAsync("178.3%");
+        // The curve is the one the acceptance checks judged: MirtLab's own fit through the responses of the export.
+        await Expect(mirtazapine.Locator("svg.calibration-plot g.calibrator[data-sample='CAL 1'] title")).ToContainTextAsync("response 0.0292058");
+        await Expect(mirtazapine).ToContainTextAsync("MirtLab's fit (the vendor's model) to 8 calibrators");
         await Expect(mirtazapine.Locator("table.checks tbody tr").First).ToContainTextAsync("calibration.accuracy");
         // Levey-Jennings: both runs' QCs (2 replicates each) at each of the three levels.
         await Expect(mirtazapine.Locator("svg.levey-jennings")).ToHaveCountAsync(3);
         await Expect(mirtazapine.Locator("svg.levey-jennings").First.Locator("g.qc-point")).ToHaveCountAsync(4);
+        await Expect(mirtazapine.Locator("svg.levey-jennings").First.Locator("g.qc-point.current")).ToHaveCountAsync(2);
+        await Expect(mirtazapine.Locator("figure:has(svg.levey-jennings) figcaption").First)
+            .ToContainTextAsync("no Westgard target (2 of 20 accepted observations, none configured)");
 
         await mirtazapine.Locator("a:has-text('Accept')").ClickAsync();
         await Expect(page.Locator("#meaning")).ToContainTextAsync("Approval:");

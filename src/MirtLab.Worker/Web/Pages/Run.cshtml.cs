@@ -4,17 +4,12 @@ using MirtLab.Core.Runs;
 using MirtLab.Worker.Configuration;
 using MirtLab.Worker.Qa;
 using MirtLab.Worker.Store;
-using MirtLab.Worker.Web.Plots;
 
 namespace MirtLab.Worker.Web.Pages;
 
 public sealed class RunModel(MirtLabStore store, MirtLabSettings settings) : PageModel
 {
     public QaRunDetail Detail { get; private set; } = null!;
-
-    /// <summary>QC history per analyte, then per level (in nominal order).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<(string Level, IReadOnlyList<QaQcHistoryPoint> Points, ControlLimits Limits)>> QcHistory { get; private set; } =
-        new Dictionary<string, IReadOnlyList<(string, IReadOnlyList<QaQcHistoryPoint>, ControlLimits)>>();
 
     public QaDecisionRecord? JustSigned { get; private set; }
 
@@ -29,23 +24,6 @@ public sealed class RunModel(MirtLabStore store, MirtLabSettings settings) : Pag
 
         Detail = detail;
         JustSigned = decision is long id ? detail.Decisions.FirstOrDefault(d => d.Id == id) : null;
-        var history = new Dictionary<string, IReadOnlyList<(string, IReadOnlyList<QaQcHistoryPoint>, ControlLimits)>>(StringComparer.Ordinal);
-        foreach (var analyte in detail.Run.Analytes.Where(a => a.Qcs.Count > 0))
-        {
-            var points = await store.QcHistoryAsync(detail.Run.Instrument, analyte.Analyte, cancellationToken: cancellationToken);
-            history[analyte.Analyte] = points
-                .GroupBy(p => p.Qc.Level, StringComparer.Ordinal)
-                .OrderBy(g => g.Min(p => p.Qc.Nominal))
-                .Select(g =>
-                {
-                    var list = (IReadOnlyList<QaQcHistoryPoint>)g.ToList();
-                    var limits = ControlLimits.FromHistory(list.Where(p => p.Qc.Measured is not null).Select(p => (double)p.Qc.Measured!.Value).ToList());
-                    return (g.Key, list, limits);
-                })
-                .ToList();
-        }
-
-        QcHistory = history;
         return Page();
     }
 

@@ -4,8 +4,15 @@ using MirtLab.Core.Runs;
 
 namespace MirtLab.Worker.Web.Plots;
 
-/// <summary>A fitted calibration curve: coefficients in ascending power (intercept first), and where it came from.</summary>
-public sealed record CalibrationFit(string Source, string Model, string Weighting, IReadOnlyList<double> Coefficients, double? R, string ResponseLabel)
+/// <summary>A calibration curve to draw: coefficients in ascending power (intercept first), and where it came from.</summary>
+/// <param name="Source">Whose fit it is, in words.</param>
+/// <param name="Model">Linear or quadratic.</param>
+/// <param name="Weighting">The regression weighting, as a lab writes it (<c>1/x²</c>).</param>
+/// <param name="Coefficients">Ascending power.</param>
+/// <param name="Statistics">r and r² in words.</param>
+/// <param name="ResponseLabel">The y axis.</param>
+/// <param name="MeasuredResponses">True when the calibrators' responses come from the export (MirtLab's fit), false when they are recovered from the vendor's equation.</param>
+public sealed record PlottedCurve(string Source, string Model, string Weighting, IReadOnlyList<double> Coefficients, string Statistics, string ResponseLabel, bool MeasuredResponses)
 {
     public double Evaluate(double x)
     {
@@ -18,7 +25,7 @@ public sealed record CalibrationFit(string Source, string Model, string Weightin
         return y;
     }
 
-    /// <summary>The equation and its statistics in words, e.g. <c>y = 0.00213 + 0.0198·x</c>.</summary>
+    /// <summary>The equation, e.g. <c>y = 0.00213 + 0.0198·x</c>.</summary>
     public string Equation()
     {
         var terms = Coefficients.Select((c, i) => i switch
@@ -29,10 +36,6 @@ public sealed record CalibrationFit(string Source, string Model, string Weightin
         });
         return "y = " + string.Join(" + ", terms).Replace("+ -", "− ", StringComparison.Ordinal);
     }
-
-    public string Statistics() => R is double r
-        ? string.Create(CultureInfo.InvariantCulture, $"r = {r:0.0000}, r² = {r * r:0.0000}")
-        : "no correlation coefficient";
 
     private static string G(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 }
@@ -52,16 +55,47 @@ public static class CalibrationPlot
     private const double ResidualHeight = 150;
     private const double Height = Top + MainHeight + Gap + ResidualHeight + 46;
 
-    /// <summary>The fit the documents carry: the vendor's today.</summary>
-    public static CalibrationFit? FitOf(AnalyteEvaluationDocument analyte) => analyte.VendorCalibration is { Coefficients.Count: > 0 } v
-        ? new CalibrationFit(
-            "the vendor software's fit, as exported",
-            v.Fit.ToString().ToLowerInvariant(),
-            Weighting(v.Weighting),
-            v.Coefficients,
-            v.CorrelationCoefficient,
-            v.Response is null ? "Response ratio" : $"{char.ToUpperInvariant(v.Response[0])}{v.Response[1..]} ratio (analyte / IS)")
-        : null;
+    /// <summary>
+    /// The curve to draw: MirtLab's own fit (the one the acceptance checks judged) through the calibrators' responses
+    /// from the export; without one, the vendor's equation as exported; null when the run has neither.
+    /// </summary>
+    public static PlottedCurve? FitOf(AnalyteEvaluationDocument analyte)
+    {
+        if (analyte.Fit is { Coefficients.Count: > 0 } own)
+        {
+            var from = own.ModelSource == "configuration" ? "the lab's validated model" : "the vendor's model";
+            return new PlottedCurve(
+                $"MirtLab's fit ({from}) to {own.PointsInFit} calibrators",
+                own.Fit.ToString().ToLowerInvariant(),
+                Weighting(own.Weighting),
+                own.Coefficients.Select(c => (double)c).ToList(),
+                own.RSquared is decimal r2
+                    ? string.Create(CultureInfo.InvariantCulture, $"r² = {r2:0.0000}") + (own.VendorRSquared is decimal v ? string.Create(CultureInfo.InvariantCulture, $" (the vendor's: {v:0.0000})") : string.Empty)
+                    : "no r²",
+                ResponseLabel(own.Response),
+                MeasuredResponses: true);
+        }
+
+        return analyte.VendorCalibration is { Coefficients.Count: > 0 } vendor
+            ? new PlottedCurve(
+                "the vendor software's fit, as exported",
+                vendor.Fit.ToString().ToLowerInvariant(),
+                Weighting(vendor.Weighting),
+                vendor.Coefficients,
+                vendor.CorrelationCoefficient is double r
+                    ? string.Create(CultureInfo.InvariantCulture, $"r = {r:0.0000}, r² = {r * r:0.0000}")
+                    : "no correlation coefficient",
+                ResponseLabel(vendor.Response is null ? null : vendor.Response + " ratio"),
+                MeasuredResponses: false)
+            : null;
+    }
+
+    private static string ResponseLabel(string? response) => response switch
+    {
+        null or "" => "Response",
+        "area ratio" or "height ratio" => $"{char.ToUpperInvariant(response[0])}{response[1..]} (analyte / IS)",
+        _ => $"{char.ToUpperInvariant(response[0])}{response[1..]}",
+    };
 
     public static string Weighting(Weighting weighting) => weighting switch
     {
@@ -109,9 +143,10 @@ public static class CalibrationPlot
 
         var x = new Axis(xMin, xMax, Left, Width - Right, xLog);
 
-        // y: the response the fit gives for each back-calculated concentration (the export carries no area
-        // ratios; the vendor computed each back-calculated value from its response through this very equation).
-        var ys = points.Select(p => p.Measured is decimal m ? fit is null ? (double)m : fit.Evaluate((double)m) : (double?)null).ToList();
+        // y: each calibrator's response. MirtLab's fit was made from the responses the export states; the vendor's
+        // equation alone comes without them, so the response is recovered from each back-calculated value (the
+        // vendor computed it from the response through that very equation).
+        var ys = points.Select(p => Y(p, fit)).ToList();
         var samples = Enumerable.Range(0, 81).Select(i => xLog ? xMin * Math.Pow(xMax / xMin, i / 80.0) : xMin + ((xMax - xMin) * i / 80.0)).ToList();
         var curve = samples.Select(s => fit is null ? s : fit.Evaluate(s)).ToList();
         var all = ys.OfType<double>().Concat(curve).ToList();
@@ -214,7 +249,14 @@ public static class CalibrationPlot
         svg.Raw("</g>");
     }
 
+    private static double? Y(CalibratorPoint p, PlottedCurve? fit) => fit switch
+    {
+        null => p.Measured is decimal m ? (double)m : null,
+        { MeasuredResponses: true } => p.Response is decimal r ? (double)r : null,
+        _ => p.Measured is decimal m ? fit.Evaluate((double)m) : null,
+    };
+
     private static string Describe(CalibratorPoint p, string unit) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{p.SampleName}: nominal {p.Nominal} {unit}, back-calculated {(p.Measured is decimal m ? m.ToString(CultureInfo.InvariantCulture) : "no value")}, accuracy {(p.AccuracyPercent is decimal a ? a.ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-")} (tolerance ±{p.TolerancePercent}%): {(p.Passed ? "pass" : "FAIL")}");
+        $"{p.SampleName}: nominal {p.Nominal} {unit}, back-calculated {(p.Measured is decimal m ? m.ToString(CultureInfo.InvariantCulture) : "no value")}, accuracy {(p.AccuracyPercent is decimal a ? a.ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-")} (tolerance ±{p.TolerancePercent}%): {(p.Passed ? "pass" : "FAIL")}{(p.Response is decimal r ? $", response {r:G6}" : string.Empty)}{(p.Note is { Length: > 0 } note ? "; " + note : string.Empty)}");
 }

@@ -14,7 +14,7 @@ through the same curve, so every number in the file is consistent with every oth
     FAIL_LOW_CALS=1 python3 generate_plate.py > ../../../MirtLab.Worker.Tests/Qa/Fixtures/plate-low-calibrators-failing.txt
 
 The failing variant is Sample_Run1's story: the mirtazapine method was left unweighted and CAL 1-3 read high, so
-they fail and the run is rejected. The seed is fixed: the output is the same on every run.
+they fail and the run is rejected. It was acquired the day after the good plate. The seed is fixed: the output is the same on every run.
 """
 import math, os, random, sys
 random.seed(20261121)
@@ -45,7 +45,7 @@ def row(sample, sid, ftype, peak, conc_nominal, calc, area, is_area, date, dil="
     def s(name, v): f[idx[name]] = v
     s('Sample Name', sample); s('Sample ID', str(sid)); s('Filetype', ftype); s('Sample Desc.', desc); s('Set Number', '0')
     s('Acquisition Method', 'MIRT_TDM_v3.dam'); s('Date Of Acq.', date); s('Rack Type', 'Sample Manager w/ SO'); s('Rack Number', '1')
-    s('Vial Position', str(sid)); s('Plate Type', 'Roundwell'); s('Plate Number', '1'); s('Filename', f'MIRT-2026-11-21\\MIRT-{sid:03d}.wiff')
+    s('Vial Position', str(sid)); s('Plate Type', 'Roundwell'); s('Plate Number', '1'); s('Filename', f'MIRT-2026-11-{DAY}\\MIRT-{sid:03d}.wiff')
     s('Dil.Factor', dil); s('Weight To Volume Ratio', '0.00')
     f[idx['Sample Annotation']] = ''; f[idx['Sample Annotation']+1] = ''
     s('Peak Name', peak); s('Units', 'ng/mL'); s('Area', area); s('Height', exp3(float(area)*0.61) if area not in ('0.0','N/A') else '0.00e+000')
@@ -67,6 +67,7 @@ def ratio_for(peak, conc):
     return c[0] + c[1]*conc + (c[2]*conc*conc if len(c) == 3 else 0)
 
 FAIL = os.environ.get('FAIL_LOW_CALS') == '1'
+DAY = 22 if FAIL else 21  # the failing plate is the next day's run: the good plate's QCs are its Westgard history
 lines = []
 cal_points = {'Mirtazapine': [], 'N-desmethylmirtazapine': []}
 pending_cals = []
@@ -166,7 +167,7 @@ for entry in samples:
     desc = entry[3] if len(entry) > 3 else 'none'
     sid += 1
     minute = 15 + sid * 6
-    date = f"21-Nov-2026 {8 + minute // 60}:{minute % 60:02d}:{(sid*7) % 60:02d}"
+    date = f"{DAY}-Nov-2026 {8 + minute // 60}:{minute % 60:02d}:{(sid*7) % 60:02d}"
     for peak in ['Mirtazapine', 'N-desmethylmirtazapine']:
         nominal, conc, dil = peaks[peak]
         is_area = random.uniform(140000, 165000)
