@@ -122,6 +122,29 @@ public sealed class RulesCommandTests
     }
 
     [Fact]
+    public void Rules_ShowsTheLabsCalibrationModelsAndQcTargets_WhenConfigured()
+    {
+        using var config = new TestConfig();
+        var rulesFile = Path.Combine(config.ConfigFolder, "rules.json");
+        var rules = File.ReadAllText(rulesFile)
+            .Replace("\"calibrationModels\": [],", "\"calibrationModels\": [ { \"analyte\": \"mirtazapine\", \"fit\": \"linear\", \"weighting\": \"1/x2\", \"source\": \"VAL-2026-03\" } ],", StringComparison.Ordinal)
+            .Replace("\"qcTargets\": [],", "\"qcTargets\": [ { \"analyte\": \"mirtazapine\", \"level\": 40, \"mean\": 40.6, \"sd\": 1.9, \"source\": \"lab data 2026-10, n=20\" } ],", StringComparison.Ordinal);
+        File.WriteAllText(rulesFile, rules);
+
+        var output = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, RulesCommand.Run(false, config.ConfigFile, output, new StringWriter()));
+        var text = output.ToString();
+        Assert.Contains("calibration model of mirtazapine: linear, weighting 1/x2 — VAL-2026-03", text, StringComparison.Ordinal);
+        Assert.Contains("QC target mirtazapine level 40: mean 40.6, SD 1.9 — lab data 2026-10, n=20", text, StringComparison.Ordinal);
+        Assert.Contains("Westgard rules 1-2s, 1-3s, 2-2s, R-4s, 4-1s, 10-x", text, StringComparison.Ordinal);
+
+        var json = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, RulesCommand.Run(true, config.ConfigFile, json, new StringWriter()));
+        var target = JsonNode.Parse(json.ToString())!["qcTargets"]![0]!;
+        Assert.Equal(1.9m, (decimal)target["sd"]!);
+    }
+
+    [Fact]
     public void RulesJson_IsOneDocumentWithTheSameVersionFlagsCarry()
     {
         var output = new StringWriter();

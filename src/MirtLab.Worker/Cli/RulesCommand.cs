@@ -118,6 +118,25 @@ public static class RulesCommand
         output.WriteLine("Run acceptance");
         output.WriteLine(Invariant($"  calibrators within ±{acceptance.CalibratorTolerancePercent}% (±{acceptance.LloqTolerancePercent}% at the LLOQ), ≥ {acceptance.MinCalibratorPassFraction} of them, ≥ {acceptance.MinCalibrationLevels} levels"));
         output.WriteLine(Invariant($"  QCs within ±{acceptance.QcTolerancePercent}%, ≥ {acceptance.MinQcPassFraction} of all and ≥ {acceptance.MinQcLevelPassFraction} per level; calibration required: {acceptance.RequireCalibration}"));
+        output.WriteLine(Invariant($"  MirtLab's own fit: r² ≥ {acceptance.MinRSquared}; agrees with the vendor's curve within {acceptance.VendorCurveAgreementPercent}% at each calibrator"));
+        if (acceptance.CalibrationModels.Count == 0)
+        {
+            output.WriteLine("  calibration models: none configured (the model the export states is fitted)");
+        }
+
+        foreach (var m in acceptance.CalibrationModels)
+        {
+            output.WriteLine($"  calibration model of {m.Analyte}: {m.Fit}, weighting {m.Weighting}{(m.Source is { Length: > 0 } source ? " — " + source : string.Empty)}");
+        }
+
+        output.WriteLine(Invariant($"  internal standard {acceptance.InternalStandardLowPercent}-{acceptance.InternalStandardHighPercent}% of the mean, drift ≤ {acceptance.InternalStandardDriftPercent}%; retention time ±{acceptance.RetentionTimeTolerancePercent}%, ion ratio ±{acceptance.IonRatioTolerancePercent}%"));
+        output.WriteLine(Invariant($"  carry-over after the ULOQ: analyte ≤ {acceptance.CarryOverAnalytePercentOfLloq}% of the LLOQ response, IS ≤ {acceptance.CarryOverInternalStandardPercent}%"));
+        output.WriteLine(Invariant($"  Westgard rules {string.Join(", ", acceptance.WestgardRules)}; a level without a configured target uses its last {acceptance.QcTargetObservations} accepted results"));
+        foreach (var t in rules.QcTargets)
+        {
+            output.WriteLine(Invariant($"  QC target {t.Analyte} level {t.Level}: mean {t.Mean}, SD {t.Sd}{(t.Source is { Length: > 0 } source ? " — " + source : string.Empty)}"));
+        }
+
         return ExitCodes.Ok;
     }
 
@@ -160,6 +179,14 @@ public static class RulesCommand
             ["source"] = c.Source,
         }).ToArray()),
         ["acceptance"] = System.Text.Json.JsonSerializer.SerializeToNode(rules.Acceptance),
+        ["qcTargets"] = new JsonArray(rules.QcTargets.Select(t => (JsonNode)new JsonObject
+        {
+            ["analyte"] = t.Analyte,
+            ["level"] = t.Level,
+            ["mean"] = t.Mean,
+            ["sd"] = t.Sd,
+            ["source"] = t.Source,
+        }).ToArray()),
     };
 
     private static string Describe(Derivation d) => d.Kind switch
