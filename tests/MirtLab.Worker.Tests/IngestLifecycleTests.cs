@@ -115,19 +115,7 @@ public sealed class IngestLifecycleTests
     public async Task CrashBetweenCommitAndMove_IsCompletedOnStart_WithoutRecordingADuplicate()
     {
         using var config = new TestConfig();
-        var settings = config.Load();
-        var store = new MirtLabStore(settings.StorePath, TimeProvider.System);
-        await store.InitializeAsync();
-        Directory.CreateDirectory(config.Work());
-        var workPath = Path.Combine(config.Work(), "committed.txt");
-        File.Copy(Fixtures.MirtazapinePlate, workPath);
-
-        // What the service had done before the crash: read, evaluated and committed, but not moved.
-        var source = MirtLab.Readers.ReadSource.FromPath(workPath);
-        var sha = Ingest.InputHasher.Compute(source);
-        var processed = await new Processing.InputProcessor(settings.Rules, MirtLab.Readers.ReaderRegistry.BuiltIn()).ProcessAsync(source, sha, settings.Instruments[0], store);
-        var finalPath = Path.Combine(config.ArchiveRoot, "tq5500", "2026-11-21", "committed.txt");
-        await store.RecordAcceptedAsync(new InputReceipt(sha, "committed.txt", "tq5500", false, source.TotalLength, workPath, finalPath, DateTimeOffset.UtcNow), processed.Run!, settings.Destinations);
+        var (workPath, finalPath) = await CommitAsBeforeACrashAsync(config, "committed.txt");
 
         await using var host = await RunningHost.StartAsync(config);
         await Fixtures.WaitUntilAsync(() => File.Exists(finalPath) && !File.Exists(workPath), "the interrupted move completed");
@@ -136,6 +124,62 @@ public sealed class IngestLifecycleTests
         var input = Assert.Single(inputs);
         Assert.Equal("accepted", input.Outcome);
         Assert.NotNull(input.FinalizedUtc);
+    }
+
+    [Fact]
+    public async Task CrashBetweenMoveAndConfirmation_RecordIsClosedOnStart()
+    {
+        using var config = new TestConfig();
+        var (workPath, finalPath) = await CommitAsBeforeACrashAsync(config, "moved.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+        File.Move(workPath, finalPath);
+
+        await using var host = await RunningHost.StartAsync(config);
+        await Fixtures.WaitUntilAsync(() => host.Store.UnfinalizedAsync().GetAwaiter().GetResult().Count == 0, "the finished move confirmed");
+        Assert.NotNull(Assert.Single(await host.Store.RecentInputsAsync(10)).FinalizedUtc);
+        Assert.True(File.Exists(finalPath));
+    }
+
+    [Fact]
+    public async Task LaterExportOfTheSameName_InWorkAfterSuchACrash_IsReadAsItself()
+    {
+        // Technicians export under the same name every day: yesterday's Results.txt reached the archive but the crash
+        // came before the store heard of it, and today's Results.txt was claimed into the same work path.
+        using var config = new TestConfig();
+        var (workPath, yesterdayArchived) = await CommitAsBeforeACrashAsync(config, "Results.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(yesterdayArchived)!);
+        File.Move(workPath, yesterdayArchived);
+        var yesterday = await File.ReadAllBytesAsync(yesterdayArchived);
+        await File.WriteAllTextAsync(workPath, (await File.ReadAllTextAsync(Fixtures.MirtazapinePlate, MirtLab.Readers.Text.TextDecoder.Windows1252))
+            .Replace("21-Nov-2026", "22-Nov-2026", StringComparison.Ordinal)
+            .Replace(" trough\t", " trough B\t", StringComparison.Ordinal), MirtLab.Readers.Text.TextDecoder.Windows1252);
+
+        await using var host = await RunningHost.StartAsync(config);
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == 2 * Fixtures.PlatePatientResults, "both days' results in the LIS");
+        await Fixtures.WaitUntilAsync(() => !File.Exists(workPath), "today's export archived");
+        var inputs = await host.Store.RecentInputsAsync(10);
+        Assert.Equal(2, inputs.Count(i => i.Outcome == "accepted"));
+        Assert.All(inputs, i => Assert.NotNull(i.FinalizedUtc));
+        Assert.Equal(yesterday, await File.ReadAllBytesAsync(yesterdayArchived));
+        var today = inputs.Single(i => i.FinalPath != yesterdayArchived);
+        Assert.Contains("22-Nov-2026", await File.ReadAllTextAsync(today.FinalPath), StringComparison.Ordinal);
+    }
+
+    /// <summary>What the service had done before a crash: read, evaluated and committed, but not moved.</summary>
+    private static async Task<(string WorkPath, string FinalPath)> CommitAsBeforeACrashAsync(TestConfig config, string name)
+    {
+        var settings = config.Load();
+        var store = new MirtLabStore(settings.StorePath, TimeProvider.System);
+        await store.InitializeAsync();
+        Directory.CreateDirectory(config.Work());
+        var workPath = Path.Combine(config.Work(), name);
+        File.Copy(Fixtures.MirtazapinePlate, workPath);
+        var source = MirtLab.Readers.ReadSource.FromPath(workPath);
+        var sha = Ingest.InputHasher.Compute(source);
+        var processed = await new Processing.InputProcessor(settings.Rules, MirtLab.Readers.ReaderRegistry.BuiltIn()).ProcessAsync(source, sha, settings.Instruments[0], store);
+        var finalPath = Path.Combine(config.ArchiveRoot, "tq5500", "2026-11-21", name);
+        await store.RecordAcceptedAsync(new InputReceipt(sha, name, "tq5500", false, source.TotalLength, workPath, finalPath, DateTimeOffset.UtcNow), processed.Run!, settings.Destinations);
+        return (workPath, finalPath);
     }
 
     [Fact]

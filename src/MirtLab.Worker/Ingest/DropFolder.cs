@@ -68,6 +68,9 @@ public static class DropFolder
     }
 
     /// <summary>Moves a file or folder, creating the target's parent; across volumes a folder is copied, verified and then removed.</summary>
+    /// <summary>Whether a file or a folder (a ChemStation <c>.D</c>) is at <paramref name="path"/>.</summary>
+    public static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
+
     public static void Move(string source, string target)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);

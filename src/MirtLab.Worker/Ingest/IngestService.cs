@@ -55,6 +55,7 @@ public sealed class IngestService : BackgroundService
                 Log.Watching(_logger, instrument.Id, instrument.Inbox, instrument.Culture.Name.Length == 0 ? "invariant" : instrument.Culture.Name, instrument.TimeZone.Id);
             }
 
+            await ConfirmFinishedMovesAsync(stoppingToken);
             var interval = TimeSpan.FromSeconds(_settings.Ingest.ScanIntervalSeconds);
             var window = TimeSpan.FromSeconds(_settings.Ingest.StabilitySeconds);
             while (!stoppingToken.IsCancellationRequested)
@@ -81,6 +82,22 @@ public sealed class IngestService : BackgroundService
             foreach (var watcher in watchers)
             {
                 watcher.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A crash after an input reached archive or quarantine but before the store heard of it leaves the record open
+    /// with nothing in work: the record is closed. (One still in work is finished by the next cycle.)
+    /// </summary>
+    private async Task ConfirmFinishedMovesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var input in await _store.UnfinalizedAsync(cancellationToken))
+        {
+            if (!DropFolder.Exists(input.WorkPath) && DropFolder.Exists(input.FinalPath))
+            {
+                await _store.MarkFinalizedAsync(input.Id, CancellationToken.None);
+                Log.MoveFinishedBeforeCrash(_logger, input.Name, input.Id, input.FinalPath);
             }
         }
     }
@@ -138,17 +155,25 @@ public sealed class IngestService : BackgroundService
     {
         var name = Path.GetFileName(workPath);
         using var fileScope = _telemetry.BeginFile(instrument.Id, name);
-        if (await _store.FindUnfinalizedAsync(workPath, cancellationToken) is { } interrupted)
-        {
-            Finalize(interrupted, workPath);
-            await _store.MarkFinalizedAsync(interrupted.Id, CancellationToken.None);
-            Log.Recovered(_logger, name, interrupted.Outcome, interrupted.FinalPath);
-            return;
-        }
-
         var source = ReadSource.FromPath(workPath);
         var sha = InputHasher.Compute(source, cancellationToken);
         using var contentScope = _telemetry.BeginContent(sha);
+        if (await _store.FindUnfinalizedAsync(workPath, cancellationToken) is { } interrupted)
+        {
+            // Only this very content, not yet at its final place, is the interrupted input. Otherwise the record's own
+            // move finished before the crash and a later export of the same name is in work: it is read like any other.
+            if (interrupted.Sha256 == sha && !DropFolder.Exists(interrupted.FinalPath))
+            {
+                Finalize(interrupted, workPath);
+                await _store.MarkFinalizedAsync(interrupted.Id, CancellationToken.None);
+                Log.Recovered(_logger, name, interrupted.Outcome, interrupted.FinalPath);
+                return;
+            }
+
+            await _store.MarkFinalizedAsync(interrupted.Id, CancellationToken.None);
+            Log.MoveFinishedBeforeCrash(_logger, interrupted.Name, interrupted.Id, interrupted.FinalPath);
+        }
+
         var now = _time.GetUtcNow();
         var receipt = new InputReceipt(sha, name, instrument.Id, source.IsFolder, source.TotalLength, workPath, string.Empty, now);
 

@@ -206,6 +206,13 @@ public sealed partial class MirtLabStore
             SelectInput + " WHERE work_path = @WorkPath AND finalized_utc IS NULL ORDER BY id DESC", new { WorkPath = workPath });
     }
 
+    /// <summary>Every input whose move to its final place was not confirmed.</summary>
+    public async Task<IReadOnlyList<StoredInput>> UnfinalizedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<StoredInput>(SelectInput + " WHERE finalized_utc IS NULL ORDER BY id")).AsList();
+    }
+
     public async Task MarkFinalizedAsync(long inputId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -105,6 +105,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         await dropper;
         var injected = faults.Values.Sum();
         var dropped = stopwatch.Elapsed;
+        var store = new Store.MirtLabStore(config.Load().StorePath, TimeProvider.System);
         using var progress = new CancellationTokenSource();
         var progressLines = new ConcurrentBag<string>();
         var sampler = Task.Run(async () =>
@@ -120,9 +121,13 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         });
         try
         {
+            // Settled: every result delivered, and every file at its final place with the store told so (a SIGKILL
+            // between the commit and the move leaves the file in work until the restarted service finishes it).
             await Fixtures.WaitUntilAsync(
-                () => LisKeys(lis).Count == expectedKeys.Count && expectedKeys.All(received.ContainsKey),
-                "every result in the LIS and on MQTT",
+                () => LisKeys(lis).Count == expectedKeys.Count && expectedKeys.All(received.ContainsKey)
+                    && !Directory.EnumerateFileSystemEntries(config.Inbox()).Any() && !Directory.EnumerateFileSystemEntries(config.Work()).Any()
+                    && store.UnfinalizedAsync().GetAwaiter().GetResult().Count == 0,
+                "every result in the LIS and on MQTT, every file archived",
                 seconds: 180);
         }
         catch (TimeoutException)
@@ -147,7 +152,6 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         Assert.Empty(Directory.EnumerateFileSystemEntries(config.Inbox()));
         Assert.Empty(Directory.EnumerateFileSystemEntries(config.Work()));
         Assert.Empty(Directory.EnumerateFileSystemEntries(config.Quarantine()));
-        var store = new Store.MirtLabStore(config.Load().StorePath, TimeProvider.System);
         var inputs = await store.RecentInputsAsync(files * 2);
         Assert.Equal(files, inputs.Count(i => i.Outcome == "accepted"));
         Assert.DoesNotContain(inputs, i => i.Outcome != "accepted");
