@@ -27,8 +27,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ -z "${MIRTLAB_TEST_SQLSERVER:-}" ]; then
-  echo "tests/run.sh: SQL Server tests will be SKIPPED (no SQL Server here): set MIRTLAB_TEST_SQLSERVER to a connection string to run them."
+if [ -z "${MIRTLABTEST_SQLSERVER:-}" ]; then
+  echo "tests/run.sh: SQL Server tests will be SKIPPED (no SQL Server here): set MIRTLABTEST_SQLSERVER to a connection string to run them."
 fi
 
 rm -f TestResults/fault-injection.txt

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MirtLab.Testing;
 using MirtLab.Worker.Cli;
+using MirtLab.Worker.Configuration;
 
 namespace MirtLab.Worker.Tests;
 
@@ -71,6 +72,18 @@ public sealed class CliProcessTests
     }
 
     [Fact]
+    public async Task ConfigFileNamedByTheEnvironment_AsTheInstallScriptAndContainerDo_IsUsed()
+    {
+        // deploy/linux/install.sh's wrapper and the container image set MIRTLAB_CONFIG; the variable shares the
+        // settings' prefix but is not a setting.
+        using var config = new TestConfig(j => j["Node"]!["Name"] = "from-mirtlab-config");
+        var (exit, stdout, stderr) = await RunAsync(new Dictionary<string, string> { [SettingsLoader.ConfigVariable] = config.ConfigFile }, "config", "validate");
+        Assert.True(exit == ExitCodes.Ok, stderr + stdout);
+        Assert.Contains(config.ConfigFile + ": valid.", stdout, StringComparison.Ordinal);
+        Assert.Contains("Node:         from-mirtlab-config", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_ListsTheVerbs()
     {
         var (exit, stdout, _) = await RunAsync("--help");
@@ -80,7 +93,10 @@ public sealed class CliProcessTests
     }
 
     /// <summary>Runs mirtlab.dll (built beside the tests) from the repository root, as the README does.</summary>
-    internal static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    internal static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
+        RunAsync(new Dictionary<string, string>(), arguments);
+
+    internal static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -88,6 +104,11 @@ public sealed class CliProcessTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mirtlab.dll"));
         foreach (var argument in arguments)
         {

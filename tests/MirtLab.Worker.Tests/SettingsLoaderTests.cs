@@ -86,6 +86,18 @@ public sealed class SettingsLoaderTests
     }
 
     [Fact]
+    public void AVariableWithoutSectionSeparators_IsRefusedWithTheFormThatWorks_ButTheConfigFileVariableIsNotASetting()
+    {
+        using var config = new TestConfig();
+        var typo = SettingsLoader.Load(config.ConfigFile, [new("LIS_PROVIDER", "PostgreSql")]);
+        var error = Assert.Single(typo.Errors);
+        Assert.Contains("'LIS_PROVIDER' is not a MirtLab setting", error, StringComparison.Ordinal);
+        Assert.Contains("MIRTLAB_Lis__Provider, not MIRTLAB_LIS_PROVIDER", error, StringComparison.Ordinal);
+
+        Assert.Empty(SettingsLoader.Load(config.ConfigFile, [new("CONFIG", config.ConfigFile)]).Errors);
+    }
+
+    [Fact]
     public void SecretsFromTheEnvironment_OverrideTheFile()
     {
         using var config = new TestConfig(j =>

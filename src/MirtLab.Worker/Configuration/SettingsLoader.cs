@@ -20,6 +20,9 @@ public static partial class SettingsLoader
 {
     public const string EnvironmentPrefix = "MIRTLAB_";
 
+    /// <summary>The environment variable naming the configuration file.</summary>
+    public const string ConfigVariable = "MIRTLAB_CONFIG";
+
     /// <summary>Finds the configuration file: an explicit path, <c>MIRTLAB_CONFIG</c>, <c>./config/appsettings.json</c>, or beside the executable.</summary>
     public static string? Locate(string? explicitPath)
     {
@@ -28,7 +31,7 @@ public static partial class SettingsLoader
             return Path.GetFullPath(explicitPath);
         }
 
-        var fromEnvironment = Environment.GetEnvironmentVariable("MIRTLAB_CONFIG");
+        var fromEnvironment = Environment.GetEnvironmentVariable(ConfigVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
             return Path.GetFullPath(fromEnvironment);
@@ -201,12 +204,18 @@ public static partial class SettingsLoader
         string[] known = ["Paths", "Ingest", "Instruments", "Store", "Lis", "Mqtt", "Delivery", "Web", "Node", "Health", "Telemetry", "Alerts", "Logging", "AllowedHosts"];
         foreach (var section in configuration.GetChildren())
         {
-            if (!known.Contains(section.Key, StringComparer.OrdinalIgnoreCase)
-                && !section.Key.StartsWith("ASPNETCORE", StringComparison.OrdinalIgnoreCase)
-                && !section.Key.StartsWith("DOTNET", StringComparison.OrdinalIgnoreCase))
+            if (known.Contains(section.Key, StringComparer.OrdinalIgnoreCase)
+                || section.Key.StartsWith("ASPNETCORE", StringComparison.OrdinalIgnoreCase)
+                || section.Key.StartsWith("DOTNET", StringComparison.OrdinalIgnoreCase)
+                || (section.Key.Equals(ConfigVariable[EnvironmentPrefix.Length..], StringComparison.OrdinalIgnoreCase) && section.Value is not null))
             {
-                errors.Add($"Section '{section.Key}' is not a MirtLab setting (known sections: {string.Join(", ", known)}).");
+                // MIRTLAB_CONFIG names the file (Locate), it is not a setting.
+                continue;
             }
+
+            errors.Add(section.Value is null
+                ? $"Section '{section.Key}' is not a MirtLab setting (known sections: {string.Join(", ", known)})."
+                : $"'{section.Key}' is not a MirtLab setting (known sections: {string.Join(", ", known)}); an environment variable sets one as {EnvironmentPrefix}Section__Key, e.g. {EnvironmentPrefix}Lis__Provider, not {EnvironmentPrefix}{section.Key}.");
         }
     }
 
