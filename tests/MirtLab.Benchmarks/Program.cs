@@ -26,6 +26,26 @@ internal static class Program
             return await MemoryStage.ChildAsync(args);
         }
 
+        if (args.Length > 1 && args[0] == "--loop-ingest")
+        {
+            // For profilers: claims, ingests and delivers one file to the SQLite LIS, again and again.
+            var export = new GeneratedExport(args[1], args[1].EndsWith(".csv", StringComparison.Ordinal) ? ExportFormat.MassHunterQuant : ExportFormat.SciexAnalyst, 0, 0, 0);
+            var loopWatch = Stopwatch.StartNew();
+            while (loopWatch.Elapsed.TotalSeconds < (args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 20))
+            {
+                await using var pipeline = await Pipeline.CreateAsync();
+                pipeline.Claim(export);
+                var step = Stopwatch.StartNew();
+                await pipeline.IngestAsync();
+                var ingest = step.Elapsed.TotalSeconds;
+                step.Restart();
+                await pipeline.DeliverAsync("lis");
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest {ingest:0.000} s, LIS delivery {step.Elapsed.TotalSeconds:0.000} s"));
+            }
+
+            return 0;
+        }
+
         if (args.Length > 1 && args[0] == "--loop-read")
         {
             // For profilers (dotnet-trace collect -- …): reads and evaluates one file again and again.
