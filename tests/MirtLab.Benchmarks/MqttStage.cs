@@ -64,7 +64,7 @@ internal static class MqttStage
             }
 
             await Task.WhenAll(publishes);
-            await subscriber.Completed;
+            await subscriber.Completed.WaitAsync(TimeSpan.FromMinutes(3));
             stopwatch.Stop();
             await client.DisconnectAsync();
             return new Sample(stopwatch.Elapsed, messages);
@@ -94,7 +94,7 @@ internal static class MqttStage
                 throw new InvalidOperationException($"mosquitto_pub exited with {publisher.ExitCode}: {await errors}");
             }
 
-            await subscriber.Completed;
+            await subscriber.Completed.WaitAsync(TimeSpan.FromMinutes(3));
             stopwatch.Stop();
             return new Sample(stopwatch.Elapsed, messages);
         }
