@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MirtLab.Lis;
 using MirtLab.Lis.Dialects;
@@ -85,13 +86,17 @@ internal sealed class Pipeline : IAsyncDisposable
         var time = TimeProvider.System;
         Store = new MirtLabStore(settings.StorePath, time);
         var signal = new DeliverySignal();
-        Ingest = new IngestService(settings, Store, new InputProcessor(settings.Rules, settings.Readers), Store, signal, time, NullLogger<IngestService>.Instance);
+        // BENCHMARK_LOG=1 shows what the ingest and the dispatchers log (a failed ingest is only a log line).
+        var loggers = Environment.GetEnvironmentVariable("BENCHMARK_LOG") == "1"
+            ? LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Information))
+            : NullLoggerFactory.Instance;
+        Ingest = new IngestService(settings, Store, new InputProcessor(settings.Rules, settings.Readers), Store, signal, time, loggers.CreateLogger<IngestService>());
         if (settings.Lis.Enabled)
         {
             Lis = new LisWriter(LisDialect.For(settings.Lis.Provider), settings.LisConnectionString, time, new LisWriterOptions { AttemptTimeout = TimeSpan.FromMinutes(10) });
             var destination = new LisDestination(Lis, settings.Node.Name, time, NullLogger<LisDestination>.Instance);
             _disposables.Add(destination);
-            _dispatchers["lis"] = new OutboxDispatcher(destination, Store, signal, new DestinationStatus(), settings.Delivery, time, NullLogger<OutboxDispatcher>.Instance);
+            _dispatchers["lis"] = new OutboxDispatcher(destination, Store, signal, new DestinationStatus(), settings.Delivery, time, loggers.CreateLogger<OutboxDispatcher>());
             LisDestination = destination;
         }
     }

@@ -62,7 +62,7 @@ public sealed record SampleMetadataRule(MetadataField Field, Regex Pattern)
                 continue;
             }
 
-            var match = rule.Pattern.Match(text);
+            var match = PatternMatch.Match(rule.Pattern, text);
             if (!match.Success)
             {
                 continue;

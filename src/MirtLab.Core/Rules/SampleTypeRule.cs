@@ -28,7 +28,7 @@ public sealed record SampleTypeRule(Regex Pattern, SampleType Type)
         var type = readerType;
         foreach (var rule in rules)
         {
-            if (rule.Pattern.IsMatch(sampleName))
+            if (PatternMatch.IsMatch(rule.Pattern, sampleName))
             {
                 type = rule.Type;
                 break;
