@@ -32,6 +32,8 @@ internal sealed class BenchConfig : IDisposable
         json["Ingest"]!["ScanIntervalSeconds"] = 0.05;
         json["Web"]!["Urls"] = "http://127.0.0.1:0";
         json["Mqtt"]!["Enabled"] = false;
+        // A million-result batch takes minutes to deliver; the service's 30 s per attempt would cut it off (see README).
+        json["Delivery"]!["AttemptTimeoutSeconds"] = 900;
         json["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Warning" } };
         var instruments = json["Instruments"]!.AsArray();
         instruments.Add(new JsonObject
