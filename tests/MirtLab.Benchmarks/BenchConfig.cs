@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MirtLab.Lis;
@@ -8,6 +10,7 @@ using MirtLab.Testing;
 using MirtLab.Worker.Configuration;
 using MirtLab.Worker.Delivery;
 using MirtLab.Worker.Ingest;
+using MirtLab.Worker.Operations;
 using MirtLab.Worker.Processing;
 using MirtLab.Worker.Store;
 
@@ -92,12 +95,13 @@ internal sealed class Pipeline : IAsyncDisposable
         var loggers = Environment.GetEnvironmentVariable("BENCHMARK_LOG") == "1"
             ? LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Information))
             : NullLoggerFactory.Instance;
-        Ingest = new IngestService(settings, Store, new InputProcessor(settings.Rules, settings.Readers), Store, signal, time, loggers.CreateLogger<IngestService>());
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var telemetry = new IngestTelemetry(new MirtLabMetrics(meters, new OperationsState()), loggers.CreateLogger<IngestTelemetry>());
+        Ingest = new IngestService(settings, Store, new InputProcessor(settings.Rules, settings.Readers), Store, signal, time, loggers.CreateLogger<IngestService>(), telemetry);
         if (settings.Lis.Enabled)
         {
             Lis = new LisWriter(LisDialect.For(settings.Lis.Provider), settings.LisConnectionString, time, new LisWriterOptions { AttemptTimeout = TimeSpan.FromMinutes(10) });
-            var destination = new LisDestination(Lis, settings.Node.Name, time, NullLogger<LisDestination>.Instance);
-            _disposables.Add(destination);
+            var destination = new LisDestination(Lis, settings.Node.Name, time);
             _dispatchers["lis"] = new OutboxDispatcher(destination, Store, signal, new DestinationStatus(), settings.Delivery, time, loggers.CreateLogger<OutboxDispatcher>());
             LisDestination = destination;
         }

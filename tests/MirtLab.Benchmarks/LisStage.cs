@@ -30,7 +30,7 @@ internal static class LisStage
         "result_key", "run_key", "revision", "instrument", "sample_name", "sample_id", "analyte_code", "analyte_name", "loinc",
         "value", "unit", "qualifier", "limit_value", "display_value", "flags", "reference_range", "status", "hold_reasons",
         "raw_value", "raw_unit", "source_file", "source_line", "instrument_time_local", "instrument_time_utc",
-        "config_version", "document_json", "updated_utc",
+        "config_version", "document_json", "updated_utc", "patient_id", "dose_mg_per_day", "comments", "derived_from",
     ];
 
     private static readonly string[] HistoryColumns = ["result_key", "revision", "status", "display_value", "flags", "document_json", "recorded_utc"];

@@ -58,8 +58,8 @@ internal static class ReadStage
     }
 
     /// <summary>
-    /// What the ingest does between the hash and the store: the first pass (read, normalise, judge the run) and the
-    /// second (read again, flag and release or hold each result, derive ratios), results handed to a sink that drops them.
+    /// What the ingest does between the hash and the store: read, normalise, judge the run, flag and release or hold
+    /// each result, derive ratios.
     /// </summary>
     private static async Task<Sample> ParseAndEvaluate(MirtLabSettings settings, InstrumentSettings instrument, GeneratedExport export)
     {
@@ -67,15 +67,13 @@ internal static class ReadStage
         var source = ReadSource.FromFile(export.Path);
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(export.Path)));
         var stopwatch = Stopwatch.StartNew();
-        var scanned = await processor.ScanAsync(source, sha, instrument, null);
-        if (scanned.IsRejected)
+        var processed = await processor.ProcessAsync(source, sha, instrument, NoHistory.Instance);
+        stopwatch.Stop();
+        if (processed.IsRejected)
         {
-            throw new InvalidOperationException($"{export.Path}: {scanned.Diagnostics.FirstOrDefault(d => d.IsError)}");
+            throw new InvalidOperationException($"{export.Path}: {processed.Diagnostics.FirstOrDefault(d => d.IsError)}");
         }
 
-        var results = 0;
-        scanned.Emit(_ => results++, _ => results++);
-        stopwatch.Stop();
         return new Sample(stopwatch.Elapsed, export.DataLines);
     }
 
