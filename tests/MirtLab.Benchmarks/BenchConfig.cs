@@ -37,7 +37,7 @@ internal sealed class BenchConfig : IDisposable
         json["Mqtt"]!["Enabled"] = false;
         // A million-result batch takes minutes to deliver; the service's 30 s per attempt would cut it off (see README).
         json["Delivery"]!["AttemptTimeoutSeconds"] = 900;
-        json["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Warning" } };
+        json["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Error" } };
         var instruments = json["Instruments"]!.AsArray();
         instruments.Add(new JsonObject
         {
