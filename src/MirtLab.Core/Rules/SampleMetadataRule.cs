@@ -27,7 +27,25 @@ public sealed record SampleMetadataRule(MetadataField Field, Regex Pattern)
 {
     public static readonly string[] Groups = ["patient", "dose", "sex", "age"];
 
+    // The rows of one injection (one per compound) carry the same name, id and comment: the last answer is reused
+    // rather than running every pattern again (the patterns are the costliest step of judging a patient).
+    [ThreadStatic]
+    private static (IReadOnlyList<SampleMetadataRule> Rules, string? Name, string? Id, string? Comment, SampleMetadata Metadata)? t_last;
+
     public static SampleMetadata Extract(InstrumentResult row, IReadOnlyList<SampleMetadataRule> rules)
+    {
+        if (t_last is { } last && ReferenceEquals(last.Rules, rules) && string.Equals(last.Name, row.SampleName, StringComparison.Ordinal)
+            && string.Equals(last.Id, row.SampleId, StringComparison.Ordinal) && string.Equals(last.Comment, row.Comment, StringComparison.Ordinal))
+        {
+            return last.Metadata;
+        }
+
+        var metadata = ExtractUncached(row, rules);
+        t_last = (rules, row.SampleName, row.SampleId, row.Comment, metadata);
+        return metadata;
+    }
+
+    private static SampleMetadata ExtractUncached(InstrumentResult row, IReadOnlyList<SampleMetadataRule> rules)
     {
         string? patient = null, sex = null;
         decimal? dose = null, age = null;
@@ -44,7 +62,7 @@ public sealed record SampleMetadataRule(MetadataField Field, Regex Pattern)
                 continue;
             }
 
-            var match = rule.Pattern.Match(text);
+            var match = PatternMatch.Match(rule.Pattern, text);
             if (!match.Success)
             {
                 continue;

@@ -9,6 +9,10 @@ namespace MirtLab.Core.Rules;
 /// </summary>
 public sealed record SampleTypeRule(Regex Pattern, SampleType Type)
 {
+    // Every row of an injection asks about the same name: the last answer is reused instead of matching again.
+    [ThreadStatic]
+    private static (IReadOnlyList<SampleTypeRule> Rules, string Name, SampleType Type)? t_last;
+
     public static SampleType Refine(SampleType readerType, string sampleName, IReadOnlyList<SampleTypeRule> rules)
     {
         if (readerType != SampleType.Unknown)
@@ -16,14 +20,22 @@ public sealed record SampleTypeRule(Regex Pattern, SampleType Type)
             return readerType;
         }
 
+        if (t_last is { } last && ReferenceEquals(last.Rules, rules) && string.Equals(last.Name, sampleName, StringComparison.Ordinal))
+        {
+            return last.Type;
+        }
+
+        var type = readerType;
         foreach (var rule in rules)
         {
-            if (rule.Pattern.IsMatch(sampleName))
+            if (PatternMatch.IsMatch(rule.Pattern, sampleName))
             {
-                return rule.Type;
+                type = rule.Type;
+                break;
             }
         }
 
-        return readerType;
+        t_last = (rules, sampleName, type);
+        return type;
     }
 }

@@ -27,8 +27,25 @@ public static class InstrumentDate
         "M/d/yyyy h:mm tt", "M/d/yyyy h:mm:ss tt", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss", "M/d/yy h:mm tt",
     ];
 
+    // The rows of one injection repeat its acquisition time: the last text parsed is answered again without parsing.
+    [ThreadStatic]
+    private static (string Text, ReaderContext Context, bool Parsed, DateTime? Value)? t_last;
+
     /// <summary>Parses a local acquisition time; null with false when the text is no date in any accepted form.</summary>
     public static bool TryParse(string text, ReaderContext context, out DateTime? value)
+    {
+        if (t_last is { } last && ReferenceEquals(last.Context, context) && string.Equals(last.Text, text, StringComparison.Ordinal))
+        {
+            value = last.Value;
+            return last.Parsed;
+        }
+
+        var parsed = TryParseUncached(text, context, out value);
+        t_last = (text, context, parsed, value);
+        return parsed;
+    }
+
+    private static bool TryParseUncached(string text, ReaderContext context, out DateTime? value)
     {
         value = null;
         var trimmed = text.Trim().Trim('"').Trim();
