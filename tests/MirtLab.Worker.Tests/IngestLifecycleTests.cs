@@ -80,6 +80,30 @@ public sealed class IngestLifecycleTests
     }
 
     [Fact]
+    public async Task ExportLargerThanAllowed_IsQuarantinedUnread_NamingTheSetting()
+    {
+        // Reading holds a run in memory (about 40 times the file's size): a file beyond the limit must not take the
+        // service down and, restarted, down again on the same file.
+        using var config = new TestConfig(j => j["Ingest"]!["MaxInputMegabytes"] = 1);
+        await using var host = await RunningHost.StartAsync(config);
+        var plate = await File.ReadAllTextAsync(Fixtures.MirtazapinePlate, MirtLab.Readers.Text.TextDecoder.Windows1252);
+        var big = new System.Text.StringBuilder(plate);
+        while (big.Length <= 1024 * 1024)
+        {
+            big.Append(plate);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(config.Inbox(), "batch.txt"), big.ToString(), MirtLab.Readers.Text.TextDecoder.Windows1252);
+        var report = Path.Combine(config.Quarantine(), "batch.txt.error.json");
+        await Fixtures.WaitUntilAsync(() => File.Exists(report) && File.Exists(Path.Combine(config.Quarantine(), "batch.txt")), "quarantine with report");
+
+        var diagnostic = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(report))!["diagnostics"]![0]!;
+        Assert.Equal("ML1007", (string?)diagnostic["code"]);
+        Assert.Contains("more than the 1 MB allowed (Ingest:MaxInputMegabytes)", (string?)diagnostic["message"], StringComparison.Ordinal);
+        Assert.False(File.Exists(config.LisDatabase) && LisCount(config, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'mirtlab_results'") == 1 && LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") > 0);
+    }
+
+    [Fact]
     public async Task BadExportWithOneUnknownUnit_IsQuarantinedWhole_NoResultIsPublished()
     {
         using var config = new TestConfig();

@@ -26,8 +26,11 @@ public sealed class IngestOptions
     /// <value>Seconds a file's size and timestamp must stay unchanged before it is taken; default 5.</value>
     public double StabilitySeconds { get; set; } = 5;
 
-    /// <value>Largest input accepted, in megabytes; default 2048. A larger one is quarantined, not read.</value>
-    public long MaxInputMegabytes { get; set; } = 2048;
+    /// <value>
+    /// Largest input accepted, in megabytes; default 100 (a plate export is about 100 kB, 200,000 results about 90 MB).
+    /// A larger one is quarantined, not read: reading holds the run in memory, about 40 times the file's size.
+    /// </value>
+    public long MaxInputMegabytes { get; set; } = 100;
 }
 
 /// <summary>One instrument: its inbox and what its exports look like.</summary>
