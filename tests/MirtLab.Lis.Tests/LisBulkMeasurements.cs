@@ -27,12 +27,12 @@ public sealed class LisBulkMeasurements(PostgresFixture postgres) : IDisposable
             ("PostgreSQL batch (one pipelined NpgsqlBatch)", _ => PostgresAsync(new PostgreSqlLisDialect(int.MaxValue))),
             ("PostgreSQL COPY + INSERT…SELECT", _ => PostgresAsync(new PostgreSqlLisDialect(1))),
         ];
-        int[] sizes = Environment.GetEnvironmentVariable("MIRTLABTEST_MEASURE_SIZES") is { Length: > 0 } list
+        int[] sizes = Environment.GetEnvironmentVariable("MIRTLAB_TEST_MEASURE_SIZES") is { Length: > 0 } list
             ? [.. list.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))]
             : [10, 100, 1_000, 10_000, 100_000];
         var batches = sizes.ToDictionary(s => s, s => LargeBatch(s, revision: 1));
-        var repeat = int.Parse(Environment.GetEnvironmentVariable("MIRTLABTEST_MEASURE_REPEAT") ?? "3", CultureInfo.InvariantCulture);
-        var only = Environment.GetEnvironmentVariable("MIRTLABTEST_MEASURE_PATHS");
+        var repeat = int.Parse(Environment.GetEnvironmentVariable("MIRTLAB_TEST_MEASURE_REPEAT") ?? "3", CultureInfo.InvariantCulture);
+        var only = Environment.GetEnvironmentVariable("MIRTLAB_TEST_MEASURE_PATHS");
         foreach (var (name, create) in paths.Where(p => only is null || p.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             // Warm-up: JIT, pools, prepared statements.
@@ -65,14 +65,14 @@ public sealed class LisBulkMeasurements(PostgresFixture postgres) : IDisposable
     }
 
     /// <summary>
-    /// The delta check's lookup against a filled table (<c>MIRTLABTEST_MEASURE_PATIENTS</c> patients with five results
+    /// The delta check's lookup against a filled table (<c>MIRTLAB_TEST_MEASURE_PATIENTS</c> patients with five results
     /// each, default 20,000): time for 500 keys per call, and PostgreSQL's plan, to see the patient index used.
     /// </summary>
     [Fact(Explicit = true)]
     public async Task PreviousResultsLookup_Milliseconds()
     {
         var output = TestContext.Current.TestOutputHelper!;
-        var patients = int.Parse(Environment.GetEnvironmentVariable("MIRTLABTEST_MEASURE_PATIENTS") ?? "20000", CultureInfo.InvariantCulture);
+        var patients = int.Parse(Environment.GetEnvironmentVariable("MIRTLAB_TEST_MEASURE_PATIENTS") ?? "20000", CultureInfo.InvariantCulture);
         var now = new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
         var results = Enumerable.Range(0, patients * 5).Select(i => PatientResult(
             string.Create(CultureInfo.InvariantCulture, $"m{i:D10}"),

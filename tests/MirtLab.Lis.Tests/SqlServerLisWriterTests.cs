@@ -6,12 +6,12 @@ using MirtLab.Testing;
 namespace MirtLab.Lis.Tests;
 
 /// <summary>
-/// The LIS contract on SQL Server, when <c>MIRTLABTEST_SQLSERVER</c> holds a connection string with the right to
+/// The LIS contract on SQL Server, when <c>MIRTLAB_TEST_SQLSERVER</c> holds a connection string with the right to
 /// create databases (there is no SQL Server package for Debian here). Each test gets its own database, dropped after.
 /// </summary>
 public sealed class SqlServerLisWriterTests : LisWriterContract, IAsyncLifetime
 {
-    private const string Variable = "MIRTLABTEST_SQLSERVER";
+    private const string Variable = "MIRTLAB_TEST_SQLSERVER";
     private readonly string? _server = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } s ? s : null;
     private readonly string _database = $"mirtlab_test_{Guid.NewGuid():N}";
     private string? _connectionString;

@@ -29,7 +29,7 @@ public sealed class RobustnessTests
             ? Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(f => (Path.GetRelativePath(input, f).Replace('\\', '/'), File.ReadAllBytes(f))).ToList()
             : [(Path.GetFileName(input), File.ReadAllBytes(input))];
 
-        var seeds = int.TryParse(Environment.GetEnvironmentVariable("MIRTLABTEST_ROBUSTNESS_SEEDS"), CultureInfo.InvariantCulture, out var n) ? n : 3;
+        var seeds = int.TryParse(Environment.GetEnvironmentVariable("MIRTLAB_TEST_ROBUSTNESS_SEEDS"), CultureInfo.InvariantCulture, out var n) ? n : 3;
         for (var seed = 0; seed < seeds; seed++)
         {
             foreach (var mutation in Mutations)

@@ -5,11 +5,11 @@ namespace MirtLab.Testing;
 /// <summary>
 /// Golden files: a test's actual output is compared with <c>expected.json</c> beside its input. On a
 /// mismatch the actual output is written to <c>expected.received.json</c> (git-ignored) so the two can be
-/// compared; setting <c>MIRTLABTEST_ACCEPT_GOLDEN=1</c> accepts it as the new expectation.
+/// compared; setting <c>MIRTLAB_TEST_ACCEPT_GOLDEN=1</c> accepts it as the new expectation.
 /// </summary>
 public static class Golden
 {
-    public static bool Accepting => Environment.GetEnvironmentVariable("MIRTLABTEST_ACCEPT_GOLDEN") == "1";
+    public static bool Accepting => Environment.GetEnvironmentVariable("MIRTLAB_TEST_ACCEPT_GOLDEN") == "1";
 
     /// <summary>Golden case folders under <c>tests/{project}/Golden/{group}</c>: each holds one <c>input*</c>.</summary>
     public static IEnumerable<string> Cases(string project, string group)
@@ -47,7 +47,7 @@ public static class Golden
         if (!File.Exists(expectedPath))
         {
             File.WriteAllText(receivedPath, normalisedActual, new UTF8Encoding(false));
-            throw new Xunit.Sdk.XunitException($"No {fileName} in {caseFolder}. The actual output is in {receivedPath}; review it and rename it, or run with MIRTLABTEST_ACCEPT_GOLDEN=1.");
+            throw new Xunit.Sdk.XunitException($"No {fileName} in {caseFolder}. The actual output is in {receivedPath}; review it and rename it, or run with MIRTLAB_TEST_ACCEPT_GOLDEN=1.");
         }
 
         var expected = Normalise(File.ReadAllText(expectedPath));
@@ -64,7 +64,7 @@ public static class Golden
             .First(i => i >= expectedLines.Length || i >= actualLines.Length || expectedLines[i] != actualLines[i]);
         throw new Xunit.Sdk.XunitException(
             $"{fileName} differs at line {first + 1}:\n  expected: {Line(expectedLines, first)}\n  actual:   {Line(actualLines, first)}\n" +
-            $"Compare {expectedPath} with {receivedPath}; accept with MIRTLABTEST_ACCEPT_GOLDEN=1 if the change is intended.");
+            $"Compare {expectedPath} with {receivedPath}; accept with MIRTLAB_TEST_ACCEPT_GOLDEN=1 if the change is intended.");
     }
 
     private static string Line(string[] lines, int i) => i < lines.Length ? lines[i].Trim() : "(end of file)";

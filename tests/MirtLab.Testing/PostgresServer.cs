@@ -55,13 +55,13 @@ public sealed class PostgresServer : IAsyncDisposable
     public bool IsRunning => PostmasterPid() is { } pid && IsAlive(pid);
 
     /// <summary>
-    /// Finds Debian's PostgreSQL binaries (<c>$MIRTLABTEST_PG_BIN</c>, else the newest <c>/usr/lib/postgresql/*/bin</c>)
+    /// Finds Debian's PostgreSQL binaries (<c>$MIRTLAB_TEST_PG_BIN</c>, else the newest <c>/usr/lib/postgresql/*/bin</c>)
     /// or throws <see cref="NotFoundMessage"/>.
     /// </summary>
     public static string FindBinDirectory()
     {
         var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("MIRTLABTEST_PG_BIN") is { Length: > 0 } configured)
+        if (Environment.GetEnvironmentVariable("MIRTLAB_TEST_PG_BIN") is { Length: > 0 } configured)
         {
             candidates.Add(configured);
         }

@@ -86,7 +86,7 @@ public sealed class SettingsLoaderTests
     }
 
     [Fact]
-    public void AVariableWithoutSectionSeparators_IsRefusedWithTheFormThatWorks_ButTheConfigFileVariableIsNotASetting()
+    public void AVariableWithoutSectionSeparators_IsRefusedWithTheFormThatWorks_ButTheConfigFileAndTestSuiteVariablesAreNotSettings()
     {
         using var config = new TestConfig();
         var typo = SettingsLoader.Load(config.ConfigFile, [new("LIS_PROVIDER", "PostgreSql")]);
@@ -94,7 +94,7 @@ public sealed class SettingsLoaderTests
         Assert.Contains("'LIS_PROVIDER' is not a MirtLab setting", error, StringComparison.Ordinal);
         Assert.Contains("MIRTLAB_Lis__Provider, not MIRTLAB_LIS_PROVIDER", error, StringComparison.Ordinal);
 
-        Assert.Empty(SettingsLoader.Load(config.ConfigFile, [new("CONFIG", config.ConfigFile)]).Errors);
+        Assert.Empty(SettingsLoader.Load(config.ConfigFile, [new("CONFIG", config.ConfigFile), new("TEST_SQLSERVER", "Server=db;Database=lis")]).Errors);
     }
 
     [Fact]

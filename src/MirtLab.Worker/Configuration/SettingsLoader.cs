@@ -23,6 +23,9 @@ public static partial class SettingsLoader
     /// <summary>The environment variable naming the configuration file.</summary>
     public const string ConfigVariable = "MIRTLAB_CONFIG";
 
+    /// <summary>After the prefix, the test suite's own variables (<c>MIRTLAB_TEST_SQLSERVER</c>, …).</summary>
+    private const string TestVariablePrefix = "TEST_";
+
     /// <summary>Finds the configuration file: an explicit path, <c>MIRTLAB_CONFIG</c>, <c>./config/appsettings.json</c>, or beside the executable.</summary>
     public static string? Locate(string? explicitPath)
     {
@@ -207,9 +210,10 @@ public static partial class SettingsLoader
             if (known.Contains(section.Key, StringComparer.OrdinalIgnoreCase)
                 || section.Key.StartsWith("ASPNETCORE", StringComparison.OrdinalIgnoreCase)
                 || section.Key.StartsWith("DOTNET", StringComparison.OrdinalIgnoreCase)
-                || (section.Key.Equals(ConfigVariable[EnvironmentPrefix.Length..], StringComparison.OrdinalIgnoreCase) && section.Value is not null))
+                || (section.Value is not null && (section.Key.Equals(ConfigVariable[EnvironmentPrefix.Length..], StringComparison.OrdinalIgnoreCase)
+                                                  || section.Key.StartsWith(TestVariablePrefix, StringComparison.OrdinalIgnoreCase))))
             {
-                // MIRTLAB_CONFIG names the file (Locate), it is not a setting.
+                // MIRTLAB_CONFIG names the file (Locate); MIRTLAB_TEST_* belong to the test suite. Neither is a setting.
                 continue;
             }
 

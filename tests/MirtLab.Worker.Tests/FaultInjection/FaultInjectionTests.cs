@@ -19,7 +19,7 @@ namespace MirtLab.Worker.Tests.FaultInjection;
 /// and the LIS database stopped or SIGKILLed, at seeded random moments, and everything is restarted. Afterwards
 /// every result of every accepted file must be in the LIS exactly once and have reached a real MQTT subscriber at
 /// least once with its stable key; no file lost, none half-published. The counts are printed, and written to
-/// TestResults/fault-injection.txt (tests/run.sh shows it). MIRTLABTEST_FAULT_FILES and MIRTLABTEST_FAULT_SEED scale and
+/// TestResults/fault-injection.txt (tests/run.sh shows it). MIRTLAB_TEST_FAULT_FILES and MIRTLAB_TEST_FAULT_SEED scale and
 /// vary the run.
 /// </summary>
 public sealed class FaultInjectionTests(ITestOutputHelper output)
@@ -27,8 +27,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     [Fact]
     public async Task HundredsOfFiles_DozensOfInjectedFailures_NothingLost_NothingDuplicated()
     {
-        var files = int.TryParse(Environment.GetEnvironmentVariable("MIRTLABTEST_FAULT_FILES"), CultureInfo.InvariantCulture, out var f) ? f : 200;
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("MIRTLABTEST_FAULT_SEED"), CultureInfo.InvariantCulture, out var s) ? s : 20261121;
+        var files = int.TryParse(Environment.GetEnvironmentVariable("MIRTLAB_TEST_FAULT_FILES"), CultureInfo.InvariantCulture, out var f) ? f : 200;
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("MIRTLAB_TEST_FAULT_SEED"), CultureInfo.InvariantCulture, out var s) ? s : 20261121;
         var random = new Random(seed);
         var stopwatch = Stopwatch.StartNew();
 
