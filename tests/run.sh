@@ -9,26 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-missing=()
-have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
-have mosquitto || missing+=(mosquitto)
-have mosquitto_sub || missing+=(mosquitto-clients)
-have openssl || missing+=(openssl)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-have chromium || missing+=(chromium)
-have chromedriver || missing+=(chromium-driver)
-have systemd-analyze || missing+=(systemd)   # verifies deploy/linux/mirtlab.service
+tests/install-servers.sh
 
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "tests/run.sh: installing from Debian packages: ${missing[*]}"
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-if [ -z "${MIRTLABTEST_SQLSERVER:-}" ]; then
-  echo "tests/run.sh: SQL Server tests will be SKIPPED (no SQL Server here): set MIRTLABTEST_SQLSERVER to a connection string to run them."
+if [ -z "${MIRTLAB_TEST_SQLSERVER:-}" ]; then
+  echo "tests/run.sh: SQL Server tests will be SKIPPED (no SQL Server here): set MIRTLAB_TEST_SQLSERVER to a connection string to run them."
 fi
 
 rm -f TestResults/fault-injection.txt

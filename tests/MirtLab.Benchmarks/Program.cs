@@ -16,6 +16,9 @@ namespace MirtLab.Benchmarks;
 /// </summary>
 internal static class Program
 {
+    /// <summary>The memory child is killed beyond this (the machine is shared; 27 times the 300 MB target is a clear miss).</summary>
+    private const long MemorySafetyLimitBytes = 8L * 1024 * 1024 * 1024;
+
     /// <summary>Bump when the generated data changes, so cached files are written anew.</summary>
     private const int GeneratorVersion = 1;
 
@@ -109,7 +112,7 @@ internal static class Program
 
         if (Run(6))
         {
-            report.Memory = await MemoryStage.RunAsync(Batch(ExportFormat.SciexAnalyst, profile.MemoryRows, 61), profile.MemoryTimeLimit, 12L * 1024 * 1024 * 1024, Log);
+            report.Memory = await MemoryStage.RunAsync(Batch(ExportFormat.SciexAnalyst, profile.MemoryRows, 61), profile.MemoryTimeLimit, MemorySafetyLimitBytes, Log);
         }
 
         report.Seconds = total.Elapsed.TotalSeconds;
@@ -185,7 +188,7 @@ internal sealed record Profile(int Runs, int LisRuns, int[] ReadRows, int LisRow
 {
     public static Profile Quick { get; } = new(3, 3, [20_000], 10_000, [ExportFormat.SciexAnalyst], 10_000, 20, 0.5, 100_000, TimeSpan.FromMinutes(3));
 
-    public static Profile Full { get; } = new(5, 3, [100_000], 100_000, [ExportFormat.SciexAnalyst], 50_000, 200, 0.5, 1_000_000, TimeSpan.FromMinutes(5));
+    public static Profile Full { get; } = new(5, 3, [100_000], 100_000, [ExportFormat.SciexAnalyst], 50_000, 200, 0.5, 1_000_000, TimeSpan.FromMinutes(3));
 }
 
 /// <summary>Everything one benchmark run measured.</summary>

@@ -34,7 +34,7 @@ internal static class ReadStage
             log($"read (parse + normalise + judge + flag): {export.Label}");
             var full = await Harness.InterleaveAsync(runs, () => ParseAndEvaluate(settings, instrument, export), () => Tokenize(export, separator), log);
             results.Add(new Comparison("1. Read: parse + normalise + flag", export.Label, "rows", rows, export.Bytes, full.MirtLab, full.Ceiling,
-                "MirtLab reader + evaluator, both passes (as the ingest reads)", "CsvHelper 34 tokenizer (fields as UTF-8 spans)", 0.8));
+                "MirtLab reader + evaluator (as the ingest reads)", "CsvHelper 34 tokenizer (fields as UTF-8 spans)", 0.8));
         }
 
         return results;
