@@ -3,9 +3,11 @@ namespace MirtLab.Testing;
 /// <summary>A fresh folder under the system temp directory, removed when disposed.</summary>
 public sealed class TempFolder : IDisposable
 {
-    public TempFolder(string prefix = "mirtlab-test")
+    /// <param name="prefix">Start of the folder's name.</param>
+    /// <param name="parent">Where to create it; default the system temp directory.</param>
+    public TempFolder(string prefix = "mirtlab-test", string? parent = null)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+        Path = System.IO.Path.Combine(parent ?? System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path);
     }
 

@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using MirtLab.Testing;
 using MirtLab.Worker.Store;
 
 namespace MirtLab.Worker.Tests;
@@ -101,6 +102,56 @@ public sealed class IngestLifecycleTests
         Assert.Equal("ML1007", (string?)diagnostic["code"]);
         Assert.Contains("more than the 1 MB allowed (Ingest:MaxInputMegabytes)", (string?)diagnostic["message"], StringComparison.Ordinal);
         Assert.False(File.Exists(config.LisDatabase) && LisCount(config, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'mirtlab_results'") == 1 && LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") > 0);
+    }
+
+    [Fact]
+    public async Task SymbolicLinkInTheInbox_IsQuarantinedUnread_AsALink()
+    {
+        // Whoever may write to an inbox must not make the service read (and report a line of) a file it can read,
+        // such as the secrets beside its configuration.
+        using var config = new TestConfig();
+        var secret = Path.Combine(config.DataRoot, "..", "mirtlab.env");
+        File.WriteAllText(secret, "MIRTLAB_Lis__ConnectionString=Server=lis;Password=s3cret\n");
+        await using var host = await RunningHost.StartAsync(config);
+        File.CreateSymbolicLink(Path.Combine(config.Inbox(), "export.txt"), secret);
+
+        var quarantined = Path.Combine(config.Quarantine(), "export.txt");
+        var report = quarantined + ".error.json";
+        await Fixtures.WaitUntilAsync(() => File.Exists(report), "quarantine with report");
+
+        var text = File.ReadAllText(report);
+        var diagnostic = System.Text.Json.Nodes.JsonNode.Parse(text)!["diagnostics"]![0]!;
+        Assert.Equal("ML1009", (string?)diagnostic["code"]);
+        Assert.DoesNotContain("s3cret", text, StringComparison.Ordinal);
+        Assert.Equal(Path.GetFullPath(secret), Path.GetFullPath(new FileInfo(quarantined).LinkTarget!));
+        Assert.Equal("MIRTLAB_Lis__ConnectionString=Server=lis;Password=s3cret\n", File.ReadAllText(secret));
+        Assert.DoesNotContain(await host.Store.ReadAuditAsync(), a => a.DetailsJson.Contains("s3cret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FolderMovedAcrossVolumes_KeepsItsLinksAsLinks_AndCopiesNothingFromBeneathThem()
+    {
+        // /dev/shm is another file system than the temp folder on Linux: the move copies, as from a UNC inbox.
+        Assert.SkipUnless(Directory.Exists("/dev/shm"), "needs /dev/shm (a second file system)");
+        using var shm = new TempFolder("mirtlab-links", "/dev/shm");
+        using var local = new TempFolder("mirtlab-links");
+        var outside = Directory.CreateDirectory(local.Combine("outside")).FullName;
+        File.WriteAllText(Path.Combine(outside, "secret.txt"), "secret");
+        var run = Directory.CreateDirectory(shm.Combine("RUN01.D")).FullName;
+        File.WriteAllText(Path.Combine(run, "Report.TXT"), "report");
+        Directory.CreateSymbolicLink(Path.Combine(run, "linked"), outside);
+        File.CreateSymbolicLink(Path.Combine(run, "secret.txt"), Path.Combine(outside, "secret.txt"));
+        Assert.Equal(2, Ingest.DropFolder.Links(run).Count);
+
+        var target = local.Combine("work", "RUN01.D");
+        Ingest.DropFolder.Move(run, target);
+
+        Assert.False(Directory.Exists(run));
+        Assert.Equal("report", File.ReadAllText(Path.Combine(target, "Report.TXT")));
+        Assert.Equal(outside, new DirectoryInfo(Path.Combine(target, "linked")).LinkTarget);
+        Assert.Equal(Path.Combine(outside, "secret.txt"), new FileInfo(Path.Combine(target, "secret.txt")).LinkTarget);
+        Assert.Equal("secret", File.ReadAllText(Path.Combine(outside, "secret.txt")));
+        Assert.Equal(2, Ingest.DropFolder.Links(target).Count);
     }
 
     [Fact]

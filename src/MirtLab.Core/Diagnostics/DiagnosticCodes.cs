@@ -16,6 +16,7 @@ public static class DiagnosticCodes
     public const string MissingCompanionFile = "ML1006";
     public const string InputTooLarge = "ML1007";
     public const string ReaderFailure = "ML1008";
+    public const string SymbolicLink = "ML1009";
 
     // ML2xxx: structure (headers, blocks, rows).
     public const string MissingHeader = "ML2001";

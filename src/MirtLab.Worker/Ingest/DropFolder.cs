@@ -67,13 +67,47 @@ public static class DropFolder
         }
     }
 
-    /// <summary>Moves a file or folder, creating the target's parent; across volumes a folder is copied, verified and then removed.</summary>
     /// <summary>Whether a file or a folder (a ChemStation <c>.D</c>) is at <paramref name="path"/>.</summary>
     public static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
 
+    /// <summary>
+    /// The symbolic links (or other reparse points) an entry is or holds, each as <c>path → target</c>; empty for plain
+    /// files and folders. MirtLab never reads through a link: it could point at any file the service account can read.
+    /// </summary>
+    public static IReadOnlyList<string> Links(string path)
+    {
+        var links = new List<string>();
+        var entry = Directory.Exists(path) ? (FileSystemInfo)new DirectoryInfo(path) : new FileInfo(path);
+        if (entry.LinkTarget is not null || entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
+        {
+            links.Add($"{entry.Name} → {entry.LinkTarget}");
+        }
+        else if (entry is DirectoryInfo folder)
+        {
+            var everything = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+            links.AddRange(folder.EnumerateFileSystemInfos("*", everything)
+                .Where(e => e.LinkTarget is not null || e.Attributes.HasFlag(FileAttributes.ReparsePoint))
+                .Select(e => $"{Path.GetRelativePath(path, e.FullName)} → {e.LinkTarget}"));
+        }
+
+        return links;
+    }
+
+    /// <summary>
+    /// Moves a file or folder, creating the target's parent; across volumes a folder is copied, verified and then
+    /// removed. A symbolic link is moved as the link (re-created at the target, then the old one removed), never by
+    /// copying what it points to.
+    /// </summary>
     public static void Move(string source, string target)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        if (LinkTarget(source) is { } link)
+        {
+            CreateLink(target, link, Directory.Exists(source));
+            RemoveLink(source);
+            return;
+        }
+
         if (File.Exists(source))
         {
             File.Move(source, target, overwrite: false);
@@ -147,9 +181,50 @@ public static class DropFolder
         return new EntrySnapshot(path, true, size, count, newest);
     }
 
+    private static string? LinkTarget(string path) =>
+        Directory.Exists(path) ? new DirectoryInfo(path).LinkTarget : new FileInfo(path).LinkTarget;
+
+    /// <summary>Removes a symbolic link that was re-created elsewhere: the link itself, never what it points to.</summary>
+    private static void RemoveLink(string path)
+    {
+        if (new FileInfo(path).LinkTarget is null)
+        {
+            throw new IOException($"'{path}' is not a symbolic link; it is kept");
+        }
+
+#pragma warning disable RS0030 // The one deletion allowed here: a link already re-created at its new place, not an input's content.
+        File.Delete(path);
+#pragma warning restore RS0030
+    }
+
+    private static void CreateLink(string path, string linkTarget, bool toFolder)
+    {
+        if (toFolder)
+        {
+            Directory.CreateSymbolicLink(path, linkTarget);
+        }
+        else
+        {
+            File.CreateSymbolicLink(path, linkTarget);
+        }
+    }
+
     private static void CopyFolder(string source, string target)
     {
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        // Links are copied as links, and nothing is copied from beneath a linked folder.
+        var everything = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+        var links = new DirectoryInfo(source).EnumerateFileSystemInfos("*", everything).Where(e => e.LinkTarget is not null).ToList();
+        foreach (var link in links)
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, link.FullName));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            CreateLink(destination, link.LinkTarget!, link is DirectoryInfo);
+        }
+
+        var linked = links.Select(l => l.FullName + Path.DirectorySeparatorChar).ToList();
+        foreach (var file in new DirectoryInfo(source).EnumerateFiles("*", everything)
+                     .Where(f => f.LinkTarget is null && !linked.Any(l => f.FullName.StartsWith(l, StringComparison.Ordinal)))
+                     .Select(f => f.FullName))
         {
             var destination = Path.Combine(target, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);

@@ -155,8 +155,11 @@ public sealed class IngestService : BackgroundService
     {
         var name = Path.GetFileName(workPath);
         using var fileScope = _telemetry.BeginFile(instrument.Id, name);
-        var source = ReadSource.FromPath(workPath);
-        var sha = InputHasher.Compute(source, cancellationToken);
+        // A symbolic link is never followed (it could point at any file the service may read): it is quarantined unread,
+        // identified by what it says rather than by content.
+        var links = DropFolder.Links(workPath);
+        var source = links.Count > 0 ? null : ReadSource.FromPath(workPath);
+        var sha = source is null ? InputHasher.Compute(string.Join('\n', links)) : InputHasher.Compute(source, cancellationToken);
         using var contentScope = _telemetry.BeginContent(sha);
         if (await _store.FindUnfinalizedAsync(workPath, cancellationToken) is { } interrupted)
         {
@@ -175,7 +178,7 @@ public sealed class IngestService : BackgroundService
         }
 
         var now = _time.GetUtcNow();
-        var receipt = new InputReceipt(sha, name, instrument.Id, source.IsFolder, source.TotalLength, workPath, string.Empty, now);
+        var receipt = new InputReceipt(sha, name, instrument.Id, source?.IsFolder ?? Directory.Exists(workPath), source?.TotalLength ?? 0, workPath, string.Empty, now);
 
         if (await _store.FindAcceptedAsync(sha, cancellationToken) is { } original)
         {
@@ -189,7 +192,12 @@ public sealed class IngestService : BackgroundService
         }
 
         ProcessedInput processed;
-        if (source.TotalLength > _settings.Ingest.MaxInputMegabytes * 1024 * 1024)
+        if (source is null)
+        {
+            processed = new ProcessedInput(null, null, [new Diagnostic(DiagnosticCodes.SymbolicLink, DiagnosticSeverity.Error,
+                $"the input is or holds a symbolic link ({string.Join("; ", links)}); MirtLab reads only what was dropped into the inbox, never what a link points to, so nothing was read")]);
+        }
+        else if (source.TotalLength > _settings.Ingest.MaxInputMegabytes * 1024 * 1024)
         {
             processed = new ProcessedInput(null, null, [new Diagnostic(DiagnosticCodes.InputTooLarge, DiagnosticSeverity.Error,
                 string.Create(CultureInfo.InvariantCulture, $"the input is {source.TotalLength / (1024 * 1024)} MB, more than the {_settings.Ingest.MaxInputMegabytes} MB allowed (Ingest:MaxInputMegabytes)"))]);

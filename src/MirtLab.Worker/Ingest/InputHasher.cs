@@ -12,6 +12,9 @@ namespace MirtLab.Worker.Ingest;
 /// </summary>
 public static class InputHasher
 {
+    /// <summary>SHA-256 of a text that stands for an input which is not read (a symbolic link's description).</summary>
+    public static string Compute(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
     public static string Compute(ReadSource source, CancellationToken cancellationToken = default)
     {
         if (!source.IsFolder)
