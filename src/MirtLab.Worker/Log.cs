@@ -29,7 +29,7 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Warning, "Recovered {Name} left in work by an interrupted run: recorded as {Outcome}, moved to {FinalPath}")]
     public static partial void Recovered(ILogger logger, string name, string outcome, string finalPath);
 
-    [LoggerMessage(2008, LogLevel.Warning, "Input {OriginalId} ({Name}) had reached {FinalPath} before an interrupted run could record it; marked finished")]
+    [LoggerMessage(2008, LogLevel.Warning, "Input {OriginalId} ({Name}) had left work for {FinalPath} before an interrupted run could record it; marked finished")]
     public static partial void MoveFinishedBeforeCrash(ILogger logger, string name, long originalId, string finalPath);
 
     [LoggerMessage(2006, LogLevel.Error, "Ingest of {Path} failed; it stays where it is and is retried")]

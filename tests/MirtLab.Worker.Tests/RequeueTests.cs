@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
 using MirtLab.Testing;
 using MirtLab.Worker.Cli;
@@ -71,6 +72,37 @@ public sealed class RequeueTests
             Assert.Contains("ML1001", await File.ReadAllTextAsync(kept), StringComparison.Ordinal);
             var audit = await host.Store.ReadAuditAsync();
             Assert.Equal(["input.rejected", "quarantine.requeued", "input.accepted"], audit.Select(a => a.Action));
+        }
+    }
+
+    [Fact]
+    public async Task InputRequeuedAfterACrashBeforeItsQuarantineWasConfirmed_IsReadAgain_NotSentBack()
+    {
+        using var config = new TestConfig();
+        var export = Path.Combine(RepoPaths.Root, "tests", "MirtLab.Readers.Tests", "Delimited", "Golden", "openlab-cds2-custom", "input.csv");
+        await using (var host = await RunningHost.StartAsync(config))
+        {
+            File.Copy(export, Path.Combine(config.Inbox(), "openlab.csv"));
+            await Fixtures.WaitUntilAsync(() => File.Exists(Path.Combine(config.Quarantine(), "openlab.csv.error.json")), "quarantined as an unknown format");
+        }
+
+        // The crash came after the move to quarantine, before the store was told; the operator requeues while it is down.
+        await using (var store = new SqliteConnection($"Data Source={config.Load().StorePath}"))
+        {
+            await store.ExecuteAsync("UPDATE inputs SET finalized_utc = NULL");
+        }
+
+        Directory.CreateDirectory(Path.Combine(config.ConfigFolder, "formats"));
+        File.Copy(Path.Combine(RepoPaths.Config, "formats", "openlab-cds2-custom.example.json"), Path.Combine(config.ConfigFolder, "formats", "openlab.json"));
+        Assert.Equal(ExitCodes.Ok, await RequeueCommand.QuarantineAsync(config.ConfigFile, ["openlab.csv"], null, false, new StringWriter(), new StringWriter(), CancellationToken.None));
+
+        await using (var host = await RunningHost.StartAsync(config))
+        {
+            await Fixtures.WaitUntilAsync(() => Directory.EnumerateFiles(config.ArchiveRoot, "openlab.csv", SearchOption.AllDirectories).Any(), "accepted after the requeue");
+            Assert.False(File.Exists(Path.Combine(config.Quarantine(), "openlab.csv")));
+            var audit = await host.Store.ReadAuditAsync();
+            Assert.Equal(["input.rejected", "quarantine.requeued", "input.accepted"], audit.Select(a => a.Action));
+            Assert.All(await host.Store.RecentInputsAsync(10), i => Assert.NotNull(i.FinalizedUtc));
         }
     }
 

@@ -127,6 +127,7 @@ public static class RequeueCommand
                 DropFolder.Move(report, keptReport);
             }
 
+            await store.MarkFinalizedAtAsync(path, cancellationToken);
             DropFolder.Move(path, target);
             await store.AppendAuditAsync(CliStore.Actor, "quarantine.requeued", name, new Dictionary<string, object?>
             {

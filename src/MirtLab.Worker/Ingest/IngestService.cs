@@ -88,13 +88,14 @@ public sealed class IngestService : BackgroundService
 
     /// <summary>
     /// A crash after an input reached archive or quarantine but before the store heard of it leaves the record open
-    /// with nothing in work: the record is closed. (One still in work is finished by the next cycle.)
+    /// with nothing in work: the record is closed, also when the input has moved on since (requeued from quarantine).
+    /// (One still in work is finished by the next cycle.)
     /// </summary>
     private async Task ConfirmFinishedMovesAsync(CancellationToken cancellationToken)
     {
         foreach (var input in await _store.UnfinalizedAsync(cancellationToken))
         {
-            if (!DropFolder.Exists(input.WorkPath) && DropFolder.Exists(input.FinalPath))
+            if (!DropFolder.Exists(input.WorkPath))
             {
                 await _store.MarkFinalizedAsync(input.Id, CancellationToken.None);
                 Log.MoveFinishedBeforeCrash(_logger, input.Name, input.Id, input.FinalPath);

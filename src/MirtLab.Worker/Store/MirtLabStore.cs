@@ -213,6 +213,17 @@ public sealed partial class MirtLabStore
         return (await connection.QueryAsync<StoredInput>(SelectInput + " WHERE finalized_utc IS NULL ORDER BY id")).AsList();
     }
 
+    /// <summary>
+    /// Closes the open records of the input at <paramref name="finalPath"/> (its move there finished, though a crash came
+    /// before the store heard of it): done before the input is moved on, e.g. requeued from quarantine, so the next
+    /// claim reads it rather than completing the old record's move.
+    /// </summary>
+    public async Task MarkFinalizedAtAsync(string finalPath, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("UPDATE inputs SET finalized_utc = @Now WHERE final_path = @FinalPath AND finalized_utc IS NULL", new { FinalPath = finalPath, Now = Iso(_time.GetUtcNow()) });
+    }
+
     public async Task MarkFinalizedAsync(long inputId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
