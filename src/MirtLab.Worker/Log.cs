@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(2008, LogLevel.Warning, "Input {OriginalId} ({Name}) had left work for {FinalPath} before an interrupted run could record it; marked finished")]
     public static partial void MoveFinishedBeforeCrash(ILogger logger, string name, long originalId, string finalPath);
 
+    [LoggerMessage(2009, LogLevel.Warning, "Claim into {Instrument} work interrupted by a crash: {Step}")]
+    public static partial void ClaimRecovered(ILogger logger, string instrument, string step);
+
     [LoggerMessage(2006, LogLevel.Error, "Ingest of {Path} failed; it stays where it is and is retried")]
     public static partial void IngestFailed(ILogger logger, Exception exception, string path);
 

@@ -240,6 +240,61 @@ public sealed class IngestLifecycleTests
         Assert.Contains("22-Nov-2026", await File.ReadAllTextAsync(today.FinalPath), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CrashWhileCopyingAClaimFromAnotherVolume_LeavesThePartialCopyAside_AndTheOriginalIsReadOnce()
+    {
+        // From a UNC inbox the claim copies: SIGKILL half-way left a partial file under the final work name, read as an
+        // export of its own (some results published twice). Now the copy is made in .claiming/, out of every scan.
+        using var config = new TestConfig();
+        var claiming = Path.Combine(config.Work(), Ingest.DropFolder.ClaimingFolder);
+        Directory.CreateDirectory(claiming);
+        Directory.CreateDirectory(config.Inbox());
+        var plate = await File.ReadAllBytesAsync(Fixtures.MirtazapinePlate);
+        await File.WriteAllBytesAsync(Path.Combine(config.Inbox(), "plate.txt"), plate);
+        await File.WriteAllBytesAsync(Path.Combine(claiming, "plate.txt"), plate[..(plate.Length / 2)]);
+
+        await using var host = await RunningHost.StartAsync(config);
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "the plate's results");
+        await Fixtures.WaitUntilAsync(() => !Directory.Exists(claiming), "the partial copy discarded");
+        var input = Assert.Single(await host.Store.RecentInputsAsync(10));
+        Assert.Equal("accepted", input.Outcome);
+        Assert.Equal(plate, await File.ReadAllBytesAsync(input.FinalPath));
+        Assert.False(Directory.Exists(config.Quarantine()) && Directory.EnumerateFileSystemEntries(config.Quarantine()).Any());
+    }
+
+    [Fact]
+    public async Task CrashAfterTheCopyOfAClaimRemovedTheOriginal_FinishesTheClaim()
+    {
+        using var config = new TestConfig();
+        var claiming = Path.Combine(config.Work(), Ingest.DropFolder.ClaimingFolder);
+        Directory.CreateDirectory(claiming);
+        File.Copy(Fixtures.MirtazapinePlate, Path.Combine(claiming, "plate.txt"));
+
+        await using var host = await RunningHost.StartAsync(config);
+        await Fixtures.WaitUntilAsync(() => LisCount(config, "SELECT COUNT(*) FROM mirtlab_results") == Fixtures.PlatePatientResults, "the plate's results");
+        Assert.Equal("accepted", Assert.Single(await host.Store.RecentInputsAsync(10)).Outcome);
+        Assert.False(Directory.Exists(claiming));
+    }
+
+    [Fact]
+    public void ClaimFromAnotherVolume_CopiesBesideWorkAndRenames_LeavingNothingInTheInbox()
+    {
+        Assert.SkipUnless(Directory.Exists("/dev/shm"), "needs /dev/shm (a second file system)");
+        using var inbox = new TempFolder("mirtlab-inbox", "/dev/shm");
+        using var work = new TempFolder("mirtlab-work");
+        File.Copy(Fixtures.MirtazapinePlate, inbox.Combine("plate.txt"));
+        var run = Directory.CreateDirectory(inbox.Combine("RUN01.D")).FullName;
+        File.WriteAllText(Path.Combine(run, "Report.TXT"), "report");
+
+        var file = Ingest.DropFolder.Claim(inbox.Combine("plate.txt"), work.Path);
+        var folder = Ingest.DropFolder.Claim(run, work.Path);
+
+        Assert.Equal(File.ReadAllBytes(Fixtures.MirtazapinePlate), File.ReadAllBytes(file));
+        Assert.Equal("report", File.ReadAllText(Path.Combine(folder, "Report.TXT")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(inbox.Path));
+        Assert.False(Directory.Exists(work.Combine(Ingest.DropFolder.ClaimingFolder)));
+    }
+
     /// <summary>What the service had done before a crash: read, evaluated and committed, but not moved.</summary>
     private static async Task<(string WorkPath, string FinalPath)> CommitAsBeforeACrashAsync(TestConfig config, string name)
     {

@@ -7,6 +7,13 @@ namespace MirtLab.Worker.Ingest;
 /// </summary>
 public static class DropFolder
 {
+    /// <summary>Inside a work folder: where an entry is while it is being claimed (hidden from scans by its dot).</summary>
+    public const string ClaimingFolder = ".claiming";
+
+    private const string CopyingSuffix = ".copying";
+
+    private const string RemovingSuffix = ".removing.tmp";
+
     private static readonly string[] TemporarySuffixes = [".tmp", ".part", ".partial", ".crdownload", ".filepart", ".temp", ".lock"];
 
     /// <summary>Snapshots of the inbox's top-level entries, skipping hidden and partial-transfer files.</summary>
@@ -121,7 +128,7 @@ public static class DropFolder
         catch (IOException) when (Directory.Exists(source) && !Directory.Exists(target))
         {
             // Another volume (a UNC inbox): copy beside the target, verify, rename into place, then remove the source.
-            var staging = target + ".copying";
+            var staging = target + CopyingSuffix;
             if (Directory.Exists(staging))
             {
                 Directory.Delete(staging, recursive: true);
@@ -129,8 +136,123 @@ public static class DropFolder
 
             CopyFolder(source, staging);
             Directory.Move(staging, target);
-            Directory.Delete(source, recursive: true);
+
+            // Out of the scan's sight before it is removed: a crash half-way through removing it must not leave a
+            // thinned-out folder that looks like a new export.
+            var removing = source + RemovingSuffix;
+            Directory.Move(source, removing);
+            Directory.Delete(removing, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Claims an inbox entry into <paramref name="workFolder"/> and returns its work path. The entry first goes to
+    /// <c>.claiming/</c> (which no scan looks into): from another volume that is a copy, and a crash during it leaves
+    /// the original in the inbox and at most a partial copy there, never a partial file in work. Then one rename puts
+    /// it in work. <see cref="RecoverClaims"/> settles what a crash left in <c>.claiming/</c>.
+    /// </summary>
+    public static string Claim(string entry, string workFolder)
+    {
+        var name = Path.GetFileName(entry);
+        var staging = Path.Combine(workFolder, ClaimingFolder, name);
+        if (Exists(staging))
+        {
+            // A copy left by a crash while the original is still here: the original is claimed again.
+            DiscardCopy(staging);
+        }
+
+        Move(entry, staging);
+        var workPath = FreePath(workFolder, name);
+        Move(staging, workPath);
+        RemoveIfEmpty(Path.GetDirectoryName(staging)!);
+        return workPath;
+    }
+
+    private static void RemoveIfEmpty(string folder)
+    {
+        if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
+        }
+    }
+
+    /// <summary>
+    /// After a crash during a claim: a copy in <c>.claiming/</c> whose original is still in the inbox is discarded (the
+    /// original is claimed again); one whose original is gone is complete and is moved into work, to be read.
+    /// Returns what was done, for the log.
+    /// </summary>
+    public static IReadOnlyList<string> RecoverClaims(string inbox, string workFolder)
+    {
+        var done = new List<string>();
+        var claiming = Path.Combine(workFolder, ClaimingFolder);
+        if (!Directory.Exists(claiming))
+        {
+            return done;
+        }
+
+        foreach (var staged in Directory.EnumerateFileSystemEntries(claiming).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(staged);
+            var original = Path.Combine(inbox, name.EndsWith(CopyingSuffix, StringComparison.Ordinal) ? name[..^CopyingSuffix.Length] : name);
+            if (Exists(original) && IsCopyOf(staged, original))
+            {
+                DiscardCopy(staged);
+                done.Add($"discarded the interrupted copy of {name} (the original is still in the inbox)");
+            }
+            else if (!name.EndsWith(CopyingSuffix, StringComparison.Ordinal))
+            {
+                var workPath = FreePath(workFolder, name);
+                Move(staged, workPath);
+                done.Add($"finished the claim of {name} into {workPath}");
+            }
+        }
+
+        RemoveIfEmpty(claiming);
+        return done;
+    }
+
+    /// <summary>Whether <paramref name="copy"/> is (a start of) <paramref name="original"/>: a file whose bytes begin the original's, or any folder copy of a folder.</summary>
+    private static bool IsCopyOf(string copy, string original)
+    {
+        if (Directory.Exists(copy) || Directory.Exists(original))
+        {
+            return Directory.Exists(copy) && Directory.Exists(original);
+        }
+
+        using var a = new FileStream(copy, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var b = new FileStream(original, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (a.Length > b.Length)
+        {
+            return false;
+        }
+
+        var x = new byte[81920];
+        var y = new byte[81920];
+        int read;
+        while ((read = a.Read(x)) > 0)
+        {
+            b.ReadExactly(y.AsSpan(0, read));
+            if (!x.AsSpan(0, read).SequenceEqual(y.AsSpan(0, read)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes MirtLab's own copy of an input whose original is still in the inbox; never an input itself.</summary>
+    private static void DiscardCopy(string path)
+    {
+        if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
+        {
+            Directory.Delete(path, recursive: true);
+            return;
+        }
+
+#pragma warning disable RS0030 // A copy (or link) in .claiming/ whose original is still in the inbox, not an input.
+        File.Delete(path);
+#pragma warning restore RS0030
     }
 
     /// <summary>A path in <paramref name="folder"/> for <paramref name="name"/> that is not taken: <c>name</c>, then <c>name (2).ext</c>, …</summary>

@@ -109,6 +109,16 @@ public sealed class IngestService : BackgroundService
         var window = TimeSpan.FromSeconds(_settings.Ingest.StabilitySeconds);
         foreach (var instrument in _settings.Instruments)
         {
+            await GuardAsync(Path.Combine(WorkFolder(instrument), DropFolder.ClaimingFolder), () =>
+            {
+                foreach (var step in DropFolder.RecoverClaims(instrument.Inbox, WorkFolder(instrument)))
+                {
+                    Log.ClaimRecovered(_logger, instrument.Id, step);
+                }
+
+                return Task.CompletedTask;
+            });
+
             foreach (var leftover in Leftovers(instrument))
             {
                 await GuardAsync(leftover, () => ProcessClaimedAsync(instrument, leftover, cancellationToken));
@@ -127,8 +137,7 @@ public sealed class IngestService : BackgroundService
 
                 await GuardAsync(entry.Path, async () =>
                 {
-                    var workPath = DropFolder.FreePath(WorkFolder(instrument), Path.GetFileName(entry.Path));
-                    DropFolder.Move(entry.Path, workPath);
+                    var workPath = DropFolder.Claim(entry.Path, WorkFolder(instrument));
                     tracker.Forget(entry.Path);
                     _telemetry.Received(instrument.Id);
                     Log.Claimed(_logger, Path.GetFileName(entry.Path), instrument.Id, workPath);
