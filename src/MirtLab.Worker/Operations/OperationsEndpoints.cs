@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
 using MirtLab.Worker.Configuration;
 using MirtLab.Worker.Delivery;
 using MirtLab.Worker.Operations.Windows;
@@ -13,7 +14,7 @@ namespace MirtLab.Worker.Operations;
 /// <summary>
 /// The operations side of the host: metrics, alerts, service-manager notifications, and the endpoints
 /// <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c> (open, like a load balancer or Prometheus needs them;
-/// no patient data) and <c>/api/status</c> (signed-in users, like the pages).
+/// no patient data, so no error text for anonymous callers) and <c>/api/status</c> (signed-in users, like the pages).
 /// </summary>
 public static class OperationsEndpoints
 {
@@ -62,9 +63,12 @@ public static class OperationsEndpoints
     /// 200 only when the store answers and every destination's real delivery path works (a write to the LIS; a live
     /// broker connection), each probe bounded by <c>Health:ProbeTimeoutSeconds</c> even if it ignores cancellation.
     /// Per destination also its state and backlog (waiting, oldest, dead letters), which inform but do not decide.
+    /// The error texts only for signed-in users: a database's message can quote the value it refused (a sample name, a
+    /// patient id).
     /// </summary>
-    private static async Task<IResult> ReadyAsync(IServiceProvider services, MirtLabSettings settings, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(HttpContext context, IAuthorizationService authorization, IServiceProvider services, MirtLabSettings settings, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var detail = (await authorization.AuthorizeAsync(context.User, QaPolicies.View)).Succeeded;
         var timeout = TimeSpan.FromSeconds(settings.Health.ProbeTimeoutSeconds);
         var store = services.GetRequiredService<MirtLabStore>();
         var live = services.GetRequiredService<DestinationStatus>().Snapshot();
@@ -77,11 +81,11 @@ public static class OperationsEndpoints
         var results = await Task.WhenAll(probes);
 
         var now = time.GetUtcNow();
-        var checks = new JsonObject { ["store"] = storeResult.ToJson() };
+        var checks = new JsonObject { ["store"] = storeResult.ToJson(detail) };
         for (var i = 0; i < destinations.Count; i++)
         {
             var name = destinations[i].Name;
-            var check = results[i].ToJson();
+            var check = results[i].ToJson(detail);
             var state = live.FirstOrDefault(s => s.Name == name);
             var row = backlog.FirstOrDefault(b => b.Destination == name);
             var oldest = row?.OldestPendingUtc is { } o ? DateTimeOffset.Parse(o, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : (DateTimeOffset?)null;
@@ -92,7 +96,11 @@ public static class OperationsEndpoints
             check["dead"] = row?.Dead ?? 0;
             check["lastSuccessUtc"] = state?.LastSuccessUtc is { } s ? Iso(s) : null;
             check["failingSinceUtc"] = state?.FailingSinceUtc is { } f ? Iso(f) : null;
-            check["lastDeliveryError"] = state is { Healthy: false } ? state.LastError : row?.LastError;
+            if (detail)
+            {
+                check["lastDeliveryError"] = state is { Healthy: false } ? state.LastError : row?.LastError;
+            }
+
             checks[name] = check;
         }
 
@@ -130,6 +138,15 @@ public static class OperationsEndpoints
 
     private sealed record ProbeResult(bool Ok, long ElapsedMs, string? Error)
     {
-        public JsonObject ToJson() => new() { ["ok"] = Ok, ["elapsedMs"] = ElapsedMs, ["error"] = Error };
+        public JsonObject ToJson(bool detail)
+        {
+            var json = new JsonObject { ["ok"] = Ok, ["elapsedMs"] = ElapsedMs };
+            if (detail)
+            {
+                json["error"] = Error;
+            }
+
+            return json;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using MirtLab.Core.Audit;
 
 namespace MirtLab.Worker.Qa;
@@ -29,14 +30,32 @@ public static class AuditCsv
         }
     }
 
-    /// <summary>Quotes a field when it needs it; a leading = + - @ is prefixed with ' so a spreadsheet does not run it as a formula.</summary>
+    /// <summary>
+    /// A text field, always quoted. Quoting alone does not stop a formula: Excel runs a quoted <c>"=1+1"</c>. And where the
+    /// list separator is <c>;</c> (German Excel opens a .csv that way) a row of this file starts unquoted, so Excel takes
+    /// its quotes literally and starts a cell after every <c>;</c> (or line break). So wherever a cell can start, a
+    /// = + - @ tab or CR, or a quote that would open that cell's own quoted text, gets a <c>'</c> before it.
+    /// </summary>
     public static string Field(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        var text = new StringBuilder(value.Length + 8).Append('"');
+        for (var i = 0; i < value.Length; i++)
         {
-            value = "'" + value;
+            var c = value[i];
+            var afterSeparator = i > 0 && value[i - 1] is ';' or '\t' or '\r' or '\n';
+            if (((i == 0 || afterSeparator) && c is '=' or '+' or '-' or '@' or '\t' or '\r') || (afterSeparator && c == '"'))
+            {
+                text.Append('\'');
+            }
+
+            if (c == '"')
+            {
+                text.Append('"');
+            }
+
+            text.Append(c);
         }
 
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        return text.Append('"').ToString();
     }
 }

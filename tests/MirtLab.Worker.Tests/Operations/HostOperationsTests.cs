@@ -11,6 +11,7 @@ using MirtLab.Worker.Configuration;
 using MirtLab.Worker.Delivery;
 using MirtLab.Worker.Hosting;
 using MirtLab.Worker.Processing;
+using MirtLab.Worker.Qa;
 using MirtLab.Worker.Store;
 
 namespace MirtLab.Worker.Tests.Operations;
@@ -34,10 +35,51 @@ public sealed class HostOperationsTests
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.False((bool)body["ready"]!);
         var hung = body["checks"]!["hung"]!;
-        Assert.Equal((false, "unreachable", "no answer within 1 s"), ((bool)hung["ok"]!, (string?)hung["state"], (string?)hung["error"]));
+        Assert.Equal((false, "unreachable"), ((bool)hung["ok"]!, (string?)hung["state"]));
         var lis = body["checks"]!["lis"]!;
         Assert.Equal((true, "ok", 0L, 0L), ((bool)lis["ok"]!, (string?)lis["state"], (long)lis["pending"]!, (long)lis["dead"]!));
         Assert.True((bool)body["checks"]!["store"]!["ok"]!);
+    }
+
+    [Fact]
+    public async Task Ready_ForAnonymousCallers_ReportsStateWithoutErrorText_WhichStaysForSignedInUsers()
+    {
+        using var config = new TestConfig();
+        var settings = config.Load();
+        var app = MirtLabHost.Build(settings, SettingsLoader.BuildConfiguration(config.ConfigFile), overrides: s => s.AddSingleton<IDeliveryDestination, TruncatingDestination>());
+        await using var host = await StartAsync(app, settings);
+        app.Services.GetRequiredService<DestinationStatus>().Failed("lis", DateTimeOffset.UtcNow, TruncatingDestination.Refused);
+        using var client = new Qa.QaWebClient(host.BaseAddress);
+
+        using (var anonymous = await client.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, anonymous.StatusCode);
+            var text = await anonymous.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(TruncatingDestination.PatientId, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("truncated", text, StringComparison.Ordinal);
+            var checks = JsonNode.Parse(text)!["checks"]!;
+            Assert.Equal((false, "unreachable"), ((bool)checks["truncating"]!["ok"]!, (string?)checks["truncating"]!["state"]));
+            Assert.Equal((true, "failing"), ((bool)checks["lis"]!["ok"]!, (string?)checks["lis"]!["state"]));
+            Assert.NotNull((string?)checks["lis"]!["failingSinceUtc"]);
+            Assert.Equal(0L, (long)checks["lis"]!["pending"]!);
+            Assert.All(new[] { checks["store"]!, checks["lis"]!, checks["truncating"]! }, c => Assert.False(c.AsObject().ContainsKey("error") || c.AsObject().ContainsKey("lastDeliveryError"), c.ToJsonString()));
+        }
+
+        await Qa.QaWebSecurityTests.AddUserAsync(config, "tina", QaRoles.Technician, Qa.QaTestData.TechnicianPassword);
+        using (var signIn = await client.SignInAsync("tina", Qa.QaTestData.TechnicianPassword))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+
+        using (var signedIn = await client.GetAsync("/health/ready"))
+        {
+            var checks = JsonNode.Parse(await signedIn.Content.ReadAsStringAsync())!["checks"]!;
+            Assert.Equal(TruncatingDestination.Refused, (string?)checks["truncating"]!["error"]);
+            Assert.Equal(TruncatingDestination.Refused, (string?)checks["lis"]!["lastDeliveryError"]);
+        }
+
+        var status = JsonNode.Parse(await client.GetTextAsync("/api/status"))!;
+        Assert.Equal(TruncatingDestination.Refused, (string?)status["destinations"]!.AsArray().Single(d => (string?)d!["name"] == "lis")!["lastError"]);
     }
 
     [Fact]
@@ -184,6 +226,22 @@ public sealed class HostOperationsTests
         public bool IsTransient(Exception exception) => true;
 
         public Task ProbeAsync(CancellationToken cancellationToken) => new TaskCompletionSource().Task;
+    }
+
+    /// <summary>A destination whose probe fails the way SQL Server refuses a too long value: quoting it.</summary>
+    private sealed class TruncatingDestination : IDeliveryDestination
+    {
+        public const string PatientId = "PID-0815-4711";
+
+        public const string Refused = "String or binary data would be truncated in table 'mirtlab_results', column 'patient_id'. Truncated value: '" + PatientId + "'.";
+
+        public string Name => "truncating";
+
+        public Task DeliverAsync(DeliveryBatch batch, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public bool IsTransient(Exception exception) => false;
+
+        public Task ProbeAsync(CancellationToken cancellationToken) => Task.FromException(new InvalidOperationException(Refused));
     }
 
     /// <summary>Previous results that never come: the ingest holds the file between reading and evaluating until it is stopped.</summary>

@@ -77,15 +77,6 @@ public sealed class QaCliTests
         Assert.StartsWith("seq,at_utc,actor,action,subject,details_json,prev_hash,hash", stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void AuditCsv_QuotesAndDefusesFormulas()
-    {
-        Assert.Equal("plain", AuditCsv.Field("plain"));
-        Assert.Equal("\"a,b\"", AuditCsv.Field("a,b"));
-        Assert.Equal("\"say \"\"hi\"\"\"", AuditCsv.Field("say \"hi\""));
-        Assert.Equal("'=cmd()", AuditCsv.Field("=cmd()"));
-    }
-
     /// <summary>Runs mirtlab.dll with <paramref name="stdin"/> piped in (so the password is never an argument).</summary>
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string stdin, params string[] arguments)
     {
