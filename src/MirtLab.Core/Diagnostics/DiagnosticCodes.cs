@@ -96,7 +96,7 @@ public static class DiagnosticCodes
     public const string NonFiniteValue = "ML3006";
 
     // ML3020–ML3029: SCIEX readers.
-    /// <summary>The unit in a units column disagrees with the unit in the column header.</summary>
+    /// <summary>The unit in a units column (or a delimited mapping's <c>fixedUnit</c>) disagrees with the unit in the column header.</summary>
     public const string ConflictingUnit = "ML3020";
 
     /// <summary>A component type (SCIEX OS <c>Component Type</c>) that is not quantifier, qualifier or internal standard.</summary>
@@ -138,6 +138,12 @@ public static class DiagnosticCodes
     // ML3040–ML3049: Agilent MassHunter and configured delimited readers.
     /// <summary>A data row without a sample name or compound name: it cannot be attributed to anyone.</summary>
     public const string MissingSampleOrCompound = "ML3040";
+
+    /// <summary>
+    /// A MassHunter export without <c>Final Conc.</c> whose <c>Calc. Conc.</c> belongs to a diluted sample (<c>Dil.</c> ≠ 1):
+    /// the number lacks the dilution factor (Final Conc. = Calc. Conc. × Dil.), so it is not published.
+    /// </summary>
+    public const string UndilutedConcentration = "ML3041";
 
     // ML4xxx: catalog and units.
     public const string UnknownUnit = "ML4001";

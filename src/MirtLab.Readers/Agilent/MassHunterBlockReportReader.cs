@@ -4,6 +4,7 @@ using MirtLab.Core.Diagnostics;
 using MirtLab.Core.Results;
 using MirtLab.Core.Runs;
 using MirtLab.Readers.Delimited;
+using MirtLab.Readers.Text;
 
 namespace MirtLab.Readers.Agilent;
 
@@ -69,7 +70,8 @@ public sealed class MassHunterBlockReportReader : IInstrumentReader
         Block,
     }
 
-    private sealed record SequenceEntry(string Name, SampleType Type, string? VendorType, string? Level, DateTime? Acquired, int Line);
+    /// <summary>A sequence row; the dilution is kept as text, read only when a block has no <c>Final Conc</c> to take it from.</summary>
+    private sealed record SequenceEntry(string Name, SampleType Type, string? VendorType, string? Level, DateTime? Acquired, string Dilution, int Line);
 
     private sealed record BlockColumns(
         string Compound,
@@ -101,7 +103,7 @@ public sealed class MassHunterBlockReportReader : IInstrumentReader
         private bool _runInfoSent;
         private bool _sawResults;
         private int _rows;
-        private (int DataFile, int Name, int Level, int Type, int Date, int Count, List<string> Headers)? _sequenceColumns;
+        private (int DataFile, int Name, int Level, int Type, int Date, int Dilution, int Count, List<string> Headers)? _sequenceColumns;
         private BlockColumns? _block;
         private (int Line, int Count, int Expected)? _shortRow;
 
@@ -280,7 +282,8 @@ public sealed class MassHunterBlockReportReader : IInstrumentReader
                     Line: line));
             }
 
-            _sequenceColumns = (dataFile, name, Find(headers, "Level"), type, Find(headers, "Acq Date-Time", "Acq. Date-Time", "Acquisition Date-Time"), LastNamed(headers) + 1, headers);
+            _sequenceColumns = (dataFile, name, Find(headers, "Level"), type, Find(headers, "Acq Date-Time", "Acq. Date-Time", "Acquisition Date-Time"),
+                Find(headers, "Dil.", "Dilution"), LastNamed(headers) + 1, headers);
             return true;
         }
 
@@ -318,7 +321,7 @@ public sealed class MassHunterBlockReportReader : IInstrumentReader
                 return;
             }
 
-            _sequence[dataFile] = new SequenceEntry(name, type, vendorType, _cells.TextOrNull(c.Level), acquired, line);
+            _sequence[dataFile] = new SequenceEntry(name, type, vendorType, _cells.TextOrNull(c.Level), acquired, _cells.Text(c.Dilution), line);
         }
 
         private bool ReadBlockHeader(List<string> fields, int line)
@@ -394,6 +397,13 @@ public sealed class MassHunterBlockReportReader : IInstrumentReader
             }
 
             var value = _cells.Value(b.ValueColumn, b.Header(b.ValueColumn), "concentration", out var raw);
+            if (b.FinalConcentration < 0)
+            {
+                decimal? dilution = InstrumentNumber.TryParseDecimal(sample.Dilution, context.Culture, out var factor) ? factor : null;
+                var unreadable = dilution is null && !_cells.IsMissing(sample.Dilution) ? sample.Dilution.Trim() : null;
+                MassHunterRowBuilder.RefuseUndilutedValue(_cells, b.ValueColumn, b.Header(b.ValueColumn), sample.Name, compound, MassHunterCsv.IsInternalStandard(compound),
+                    value, raw, dilution, unreadable);
+            }
             var result = new InstrumentResult
             {
                 Source = new SourcePosition(null, line),

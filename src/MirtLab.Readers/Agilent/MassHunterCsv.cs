@@ -80,7 +80,10 @@ internal sealed record MassHunterCompoundColumns
     /// <summary>Per-compound outlier columns (<c>Outlier …</c>), kept verbatim as vendor flags.</summary>
     public IReadOnlyList<(int Index, string Header)> Outliers { get; init; } = [];
 
-    /// <summary>The column the reported value comes from: <c>Final Conc.</c> (includes dilution), else <c>Calc. Conc.</c>.</summary>
+    /// <summary>
+    /// The column the reported value comes from: <c>Final Conc.</c> (includes dilution), else <c>Calc. Conc.</c>, which
+    /// holds for undiluted samples only (<see cref="MassHunterRowBuilder.RefuseUndilutedValue"/>).
+    /// </summary>
     public int ValueColumn => FinalConcentration >= 0 ? FinalConcentration : CalculatedConcentration;
 
     public string ValueHeader => FinalConcentration >= 0 ? "Final Conc." : "Calc. Conc.";

@@ -11,8 +11,8 @@ namespace MirtLab.Readers.Agilent;
 /// (<c>Sample</c>, <c>&lt;Compound&gt; Method</c>, <c>&lt;Compound&gt; Results</c>, <c>Qualifier (Q1 -> Q3) Method/Results</c>)
 /// over sub-headers (<c>Name</c>, <c>Type</c>, <c>RT</c>, <c>Final Conc.</c>, …) — then one row per injection.
 /// Emits one row per sample × compound; qualifier groups belong to the compound before them and are not
-/// results. The value is <c>Final Conc.</c> (includes dilution), else <c>Calc. Conc.</c>; the file states no
-/// unit, so the unit is the method's (<see cref="ReaderContext.DefaultUnit"/>).
+/// results. The value is <c>Final Conc.</c> (includes dilution), else <c>Calc. Conc.</c> — refused for a sample
+/// whose <c>Dil.</c> is not 1; the file states no unit, so the unit is the method's (<see cref="ReaderContext.DefaultUnit"/>).
 /// </summary>
 public sealed class MassHunterQuantReader : IInstrumentReader
 {

@@ -109,6 +109,10 @@ internal static class MassHunterRowBuilder
         var value = compound.ValueColumn >= 0
             ? cells.Value(compound.ValueColumn, compound.ValueHeader, "concentration", out var raw)
             : ResultValue.NoValue(raw = string.Empty);
+        if (compound.FinalConcentration < 0 && compound.ValueColumn >= 0)
+        {
+            RefuseUndilutedValue(cells, compound.ValueColumn, compound.ValueHeader, sample.Name, compound.Name, compound.IsInternalStandard, value, raw, sample.Dilution, null);
+        }
 
         var flags = new List<string>(sample.Flags);
         foreach (var message in sample.Messages)
@@ -164,5 +168,34 @@ internal static class MassHunterRowBuilder
         string Header(int index) => index >= 0 && index < subHeaders.Count ? subHeaders[index] : string.Empty;
 
         bool NamesACompound(string message) => compoundNames.Any(n => message.StartsWith(n + ":", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Refuses a <c>Calc. Conc.</c> read as the value (no <c>Final Conc.</c> in the export) of a diluted sample.
+    /// MassHunter's Calc. Conc. is the extract's concentration and Final Conc. = Calc. Conc. × Dil.: published, it
+    /// would report half (or less) of the patient's level. Refused, not multiplied: MirtLab reports what the vendor
+    /// software states. Values without a number (<c>ND</c>) and internal standards (never reported) are left alone.
+    /// <paramref name="dilutionText"/> is a dilution cell that is not a number (the block report reads it late).
+    /// </summary>
+    public static void RefuseUndilutedValue(RowCells cells, int valueColumn, string valueHeader, string sampleName, string compoundName, bool isInternalStandard,
+        ResultValue value, string raw, decimal? dilution, string? dilutionText)
+    {
+        if (isInternalStandard || value.Kind is not (ValueKind.Number or ValueKind.BelowLimit or ValueKind.AboveLimit))
+        {
+            return;
+        }
+
+        if (dilutionText is not null)
+        {
+            cells.Error(DiagnosticCodes.UndilutedConcentration, valueColumn, valueHeader,
+                $"sample '{sampleName}' has dilution factor '{dilutionText}', which is not a number, and the export has no 'Final Conc.' column, so it cannot be told whether '{valueHeader}' {raw.Trim()} for '{compoundName}' still lacks a dilution; the file is not published: export the results from MassHunter with 'Final Conc.'");
+            return;
+        }
+
+        if (dilution is { } factor && factor != 1m)
+        {
+            cells.Error(DiagnosticCodes.UndilutedConcentration, valueColumn, valueHeader,
+                string.Create(CultureInfo.InvariantCulture, $"sample '{sampleName}' was diluted (Dil. {factor}) but the export has no 'Final Conc.' column: '{valueHeader}' {raw.Trim()} for '{compoundName}' is the concentration before the dilution factor is applied (Final Conc. = Calc. Conc. × Dil.), so it is not published; export the results from MassHunter with 'Final Conc.'"));
+        }
     }
 }

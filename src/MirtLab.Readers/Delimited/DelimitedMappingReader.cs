@@ -179,6 +179,15 @@ public sealed class DelimitedMappingReader : IInstrumentReader
                 return null;
             }
 
+            if (_mapping.FixedUnit is { } fixedUnit && columns.Value.Unit is { } headerUnit && !UnitText.SameUnit(fixedUnit, headerUnit))
+            {
+                // The header and the mapping each state the unit of every value; which one is right cannot be told.
+                sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.ConflictingUnit, DiagnosticSeverity.Error,
+                    $"mapping '{_mapping.Name}' fixes the unit to '{fixedUnit}' but the value column's header '{columns.Value.Header}' says '{headerUnit}'; neither is trusted: correct fixedUnit or the export",
+                    Line: records.Line, Column: columns.Value.Number));
+                return null;
+            }
+
             return columns;
 
             Column Optional(string? name) => name is null ? Column.None : header.Find(name);
@@ -303,6 +312,12 @@ public sealed class DelimitedMappingReader : IInstrumentReader
 
         var value = cells.Value(c.Value.Index, c.Value.Header, "value", out var raw);
         var unit = c.Unit.Exists ? cells.TextOrNull(c.Unit.Index) : _mapping.FixedUnit ?? c.Value.Unit ?? context.DefaultUnit;
+        if (c.Unit.Exists && unit is not null && !cells.IsMissing(unit) && c.Value.Unit is { } headerUnit && !UnitText.SameUnit(unit, headerUnit))
+        {
+            // The export states the unit twice (Amount (ng/mL) beside a unit column); when they disagree, neither is trusted.
+            cells.Error(DiagnosticCodes.ConflictingUnit, c.Unit.Index, c.Unit.Header, $"unit '{unit}' disagrees with the unit '{headerUnit}' in the value column's header '{c.Value.Header}'");
+        }
+
         var nominal = c.Nominal.Exists ? cells.Decimal(c.Nominal.Index, c.Nominal.Header, "nominal concentration") : null;
         var acquired = c.Date.Exists ? cells.Date(c.Date.Index, c.Date.Header) : null;
         if (sampleName.Length == 0 || analyte.Length == 0)

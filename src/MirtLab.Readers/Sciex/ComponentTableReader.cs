@@ -158,7 +158,7 @@ internal static class ComponentTableReader
             }
 
             if (_map.CalculatedConcentration.Unit is string calculatedUnit && _map.ActualConcentration.Unit is string actualUnit
-                && !SciexCells.SameUnit(calculatedUnit, actualUnit))
+                && !UnitText.SameUnit(calculatedUnit, actualUnit))
             {
                 sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.ConflictingUnit, DiagnosticSeverity.Error,
                     $"the header gives calculated concentrations in '{calculatedUnit}' but actual concentrations in '{actualUnit}'; one of them is wrong",
@@ -440,7 +440,7 @@ internal static class ComponentTableReader
 
             var unit = map.Units.Exists ? SciexCells.NullIfMissing(map.Units.Get(fields)) : null;
             var headerUnit = map.CalculatedConcentration.Unit ?? map.ActualConcentration.Unit;
-            if (unit is not null && headerUnit is not null && !SciexCells.SameUnit(unit, headerUnit))
+            if (unit is not null && headerUnit is not null && !UnitText.SameUnit(unit, headerUnit))
             {
                 Error(DiagnosticCodes.ConflictingUnit, map.Units, $"unit '{unit}' disagrees with the unit '{headerUnit}' in the concentration column's header");
             }

@@ -175,7 +175,7 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
         }
 
         if (map.CalculatedConcentration.Unit is string calculatedUnit && map.Nominal.Unit is string nominalUnit
-            && !SciexCells.SameUnit(calculatedUnit, nominalUnit))
+            && !UnitText.SameUnit(calculatedUnit, nominalUnit))
         {
             sink.OnDiagnostic(new Diagnostic(DiagnosticCodes.ConflictingUnit, DiagnosticSeverity.Error,
                 $"the header gives calculated concentrations in '{calculatedUnit}' (column '{map.CalculatedConcentration.Header}') but nominal concentrations in '{nominalUnit}' (column '{map.Nominal.Header}'); one of them is wrong",
@@ -296,7 +296,7 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
         // (Calculated Concentration (ng/mL)). When they disagree, neither is trusted.
         var unit = map.Units.Exists ? NullIfEmpty(map.Units.Get(fields)) : null;
         var headerUnit = map.CalculatedConcentration.Unit ?? map.Nominal.Unit;
-        if (unit is not null && headerUnit is not null && !SciexCells.SameUnit(unit, headerUnit))
+        if (unit is not null && headerUnit is not null && !UnitText.SameUnit(unit, headerUnit))
         {
             Error(DiagnosticCodes.ConflictingUnit, map.Units, $"unit '{unit}' disagrees with the unit '{headerUnit}' in the concentration column's header");
         }

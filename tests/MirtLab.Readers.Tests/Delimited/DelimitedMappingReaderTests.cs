@@ -88,6 +88,58 @@ public sealed class DelimitedMappingReaderTests
     }
 
     [Fact]
+    public void DelimitedMappingReader_UnitColumnConflictingWithTheValueHeadersUnit_IsALocatedError()
+    {
+        var output = Read(Mapping(), "Probe,Analyt,Ergebnis (ng/mL),Einheit\r\nP-1,Mirtazapin,\"46,3\",ng/mL\r\nP-2,Mirtazapin,\"46,3\",pg/mL\r\n"u8.ToArray());
+
+        var error = Assert.Single(output.Diagnostics);
+        Assert.Equal((DiagnosticCodes.ConflictingUnit, 3, 4), (error.Code, error.Line, error.Column));
+        Assert.Contains("unit 'pg/mL' disagrees with the unit 'ng/mL' in the value column's header 'Ergebnis (ng/mL)'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("P-1", Assert.Single(output.Results).SampleName);
+    }
+
+    [Theory]
+    [InlineData("ng/mL")]
+    [InlineData("ng/ml")]
+    [InlineData("ug/L")]
+    public void DelimitedMappingReader_UnitColumnAgreeingWithTheValueHeadersUnit_IsRead(string unit)
+    {
+        var output = Read(Mapping(), Encoding.UTF8.GetBytes($"Probe,Analyt,Ergebnis (ng/mL),Einheit\r\nP-1,Mirtazapin,\"46,3\",{unit}\r\n"));
+
+        Assert.Empty(output.Diagnostics);
+        var row = Assert.Single(output.Results);
+        Assert.Equal((46.3m, unit), (row.Value.Number!.Value, row.RawUnit));
+    }
+
+    [Theory]
+    [InlineData("pg/mL", "Ergebnis (ng/mL)", false)]
+    [InlineData("ng/mL", "Ergebnis (nmol/L)", false)]
+    [InlineData("ng/mL", "Ergebnis (ng/ml)", true)]
+    [InlineData("ng/mL", "Ergebnis", true)]
+    public void DelimitedMappingReader_FixedUnitAgainstTheValueHeadersUnit_ConflictIsAnErrorAtTheHeader(string fixedUnit, string valueHeader, bool read)
+    {
+        var mapping = DelimitedMappingLoader.Load(Encoding.UTF8.GetBytes($$"""
+            { "name": "lims", "culture": "de-DE", "fixedUnit": "{{fixedUnit}}", "columns": { "sampleName": "Probe", "analyte": "Analyt", "value": "Ergebnis" } }
+            """), "lims.json").Mapping!;
+
+        var output = Read(mapping, Encoding.UTF8.GetBytes($"Probe,Analyt,{valueHeader}\r\nP-1,Mirtazapin,\"46,3\"\r\n"));
+
+        if (read)
+        {
+            Assert.Empty(output.Diagnostics);
+            var row = Assert.Single(output.Results);
+            Assert.Equal((46.3m, fixedUnit), (row.Value.Number!.Value, row.RawUnit));
+        }
+        else
+        {
+            var error = Assert.Single(output.Diagnostics);
+            Assert.Equal((DiagnosticCodes.ConflictingUnit, 1, 3), (error.Code, error.Line, error.Column));
+            Assert.Contains($"fixes the unit to '{fixedUnit}' but the value column's header '{valueHeader}'", error.Message, StringComparison.Ordinal);
+            Assert.Empty(output.Results);
+        }
+    }
+
+    [Fact]
     public void FormatDetector_OpenLabCustomReportWithoutAMapping_IsNotClaimedByABuiltInReader()
     {
         var input = Golden.Input(Path.Combine(RepoPaths.Root, "tests", "MirtLab.Readers.Tests", "Delimited", "Golden", "openlab-cds2-custom"));
