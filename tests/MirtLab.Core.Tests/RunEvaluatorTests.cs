@@ -63,6 +63,47 @@ public sealed class RunEvaluatorTests
     }
 
     [Fact]
+    public void PatientJustBelowTheLloq_ThatRoundsToIt_IsReportedAsALimit()
+    {
+        var p = Evaluate(Calibrators().Append(Patient("P1", "0.96"))).PatientResults.Single();
+        Assert.Equal(ValueKind.BelowLimit, p.Value.Kind);
+        Assert.Null(p.Value.Number);
+        Assert.Equal("<1.0", p.Display);
+        Assert.Contains("<", p.Flags.Select(f => f.Code));
+        Assert.Equal(0.96m, p.UnroundedNumber);
+        Assert.Equal(ResultStatus.Preliminary, p.Status);
+    }
+
+    [Fact]
+    public void PatientJustAboveTheUloq_ThatRoundsToIt_IsReportedAsALimit()
+    {
+        var p = Evaluate(Calibrators().Append(Patient("P1", "200.04"))).PatientResults.Single();
+        Assert.Equal(ValueKind.AboveLimit, p.Value.Kind);
+        Assert.Equal(">200.0", p.Display);
+        Assert.Contains(">", p.Flags.Select(f => f.Code));
+        Assert.Equal(ResultStatus.Preliminary, p.Status);
+    }
+
+    [Theory]
+    [InlineData("1.00", "1.0")]
+    [InlineData("200", "200.0")]
+    public void ExactlyTheLloqOrTheUloq_IsReportedAsANumberWithoutARangeFlag(string value, string display)
+    {
+        var p = Evaluate(Calibrators().Append(Patient("P1", value))).PatientResults.Single();
+        Assert.Equal(ValueKind.Number, p.Value.Kind);
+        Assert.Equal(display, p.Display);
+        Assert.DoesNotContain(p.Flags, f => f.RuleId == "reportable-range");
+    }
+
+    [Fact]
+    public void DilutedPatientJustAboveTheDilutedUloq_IsReportedAsALimit()
+    {
+        var p = Evaluate(Calibrators().Append(Patient("P1", "400.06", dilution: "2"))).PatientResults.Single();
+        Assert.Equal(">400.0", p.Display);
+        Assert.Contains(">", p.Flags.Select(f => f.Code));
+    }
+
+    [Fact]
     public void NotDetectedPatient_IsHeldAndStaysNotDetected()
     {
         var run = Evaluate(Calibrators().Append(Patient("P1", null)));

@@ -356,19 +356,22 @@ public static class RunEvaluator
 
         if (run.ReportableRange is ReportableRange range && draft.Value.Kind == ValueKind.Number)
         {
+            // The measured number against the calibrated range, both unrounded: 0.96 is below an LLOQ of 1.0 though
+            // it rounds to 1.0, and 200.04 above a ULOQ of 200. Only the limit that is reported is rounded.
             var dilution = result.Raw.DilutionFactor is > 0m and var df ? df : 1m;
-            var lloq = analyte.Precision.Round(range.Lloq * dilution);
-            var uloq = analyte.Precision.Round(range.Uloq * dilution);
+            var measured = result.UnroundedNumber ?? draft.Value.Number!.Value;
+            var lloq = range.Lloq * dilution;
+            var uloq = range.Uloq * dilution;
             var thresholds = FormattableString.Invariant($"LLOQ {lloq} – ULOQ {uloq} {analyte.Unit.Code} from this run's accepted calibrators") +
                 (dilution != 1m ? FormattableString.Invariant($", × dilution {dilution}") : string.Empty);
-            if (draft.Value.Number < lloq)
+            if (measured < lloq)
             {
-                draft.Value = ResultValue.Below(lloq);
+                draft.Value = ResultValue.Below(analyte.Precision.Round(lloq));
                 draft.Flag(new ResultFlag(Hl7Flags.BelowReportable, "reportable-range", "below the lowest accepted calibrator (LLOQ); reported as <LLOQ", thresholds, rules.Version));
             }
-            else if (draft.Value.Number > uloq)
+            else if (measured > uloq)
             {
-                draft.Value = ResultValue.Above(uloq);
+                draft.Value = ResultValue.Above(analyte.Precision.Round(uloq));
                 draft.Flag(new ResultFlag(Hl7Flags.AboveReportable, "reportable-range", "above the highest accepted calibrator (ULOQ): dilute and repeat", thresholds, rules.Version));
             }
         }
