@@ -75,6 +75,30 @@ public sealed class MetabolicRatioTests
     }
 
     [Fact]
+    public void Ratio_IsComputedFromTheUnroundedComponents_AndRoundedOnceWhenReported()
+    {
+        // Rounded first, 5.9 / 30.0 = 0.1967 would print 0.20 in range; the measured 5.8549 / 30.04 = 0.1949 is below 0.2.
+        var run = Evaluate(AcceptedCurves().Append(Patient("P-1 trough", "Mirtazapine", "30.04")).Append(Patient("P-1 trough", "N-desmethylmirtazapine", "5.8549")));
+        var derived = run.Result("P-1 trough", "mirtazapine-metabolic-ratio");
+        Assert.Equal(0.19m, derived.Value.Number);
+        Assert.Equal("0.19", derived.Display);
+        Assert.Equal(5.8549m / 30.04m, derived.UnroundedNumber);
+        Assert.Equal(["L"], derived.Flags.Select(f => f.Code));
+        Assert.Equal(ResultStatus.Preliminary, derived.Status);
+        Assert.Equal(ResultStatus.Preliminary, run.Result("P-1 trough", "mirtazapine").Status);
+    }
+
+    [Theory]
+    [InlineData("0.96")]
+    [InlineData("200.04")]
+    public void ComponentOutsideTheReportableRange_ThatRoundsIntoIt_GivesNoRatio(string metabolite)
+    {
+        var run = Evaluate(AcceptedCurves().Append(Patient("P-1 trough", "Mirtazapine", "46.3")).Append(Patient("P-1 trough", "N-desmethylmirtazapine", metabolite)));
+        Assert.NotEqual(ValueKind.Number, run.Result("P-1 trough", "n-desmethylmirtazapine").Value.Kind);
+        Assert.Null(run.Find("P-1 trough", "mirtazapine-metabolic-ratio"));
+    }
+
+    [Fact]
     public void RatiosOfTwoSamples_AreNotMixed()
     {
         var run = Evaluate(AcceptedCurves()
@@ -101,6 +125,22 @@ public sealed class DoseNormalisedTests
         Assert.Equal("ng/mL/(mg/d)", cd.Unit!.Code);
         Assert.Equal(flag, string.Join(' ', cd.Flags.Select(f => f.Code)));
         Assert.NotNull(cd.DoseMgPerDay);
+    }
+
+    [Fact]
+    public void ConcentrationPerDose_IsComputedFromTheUnroundedLevel()
+    {
+        // 30.07 is reported as 30.1: 30.1 / 15 would give 2.01, the measured 30.07 / 15 = 2.0047 gives 2.00.
+        var cd = Evaluate(AcceptedCurves().Append(Patient("P-1 trough", "Mirtazapine", "30.07", "dose=15mg/d"))).Result("P-1 trough", "mirtazapine-cd-ratio");
+        Assert.Equal(30.07m / 15m, cd.UnroundedNumber);
+        Assert.Equal(2.00m, cd.Value.Number);
+    }
+
+    [Fact]
+    public void LevelBelowTheLloq_GivesNoConcentrationPerDose()
+    {
+        var run = Evaluate(AcceptedCurves().Append(Patient("P-1 trough", "Mirtazapine", "0.96", "dose=30mg/d")));
+        Assert.Null(run.Find("P-1 trough", "mirtazapine-cd-ratio"));
     }
 
     [Fact]

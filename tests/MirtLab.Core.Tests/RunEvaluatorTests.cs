@@ -63,6 +63,47 @@ public sealed class RunEvaluatorTests
     }
 
     [Fact]
+    public void PatientJustBelowTheLloq_ThatRoundsToIt_IsReportedAsALimit()
+    {
+        var p = Evaluate(Calibrators().Append(Patient("P1", "0.96"))).PatientResults.Single();
+        Assert.Equal(ValueKind.BelowLimit, p.Value.Kind);
+        Assert.Null(p.Value.Number);
+        Assert.Equal("<1.0", p.Display);
+        Assert.Contains("<", p.Flags.Select(f => f.Code));
+        Assert.Equal(0.96m, p.UnroundedNumber);
+        Assert.Equal(ResultStatus.Preliminary, p.Status);
+    }
+
+    [Fact]
+    public void PatientJustAboveTheUloq_ThatRoundsToIt_IsReportedAsALimit()
+    {
+        var p = Evaluate(Calibrators().Append(Patient("P1", "200.04"))).PatientResults.Single();
+        Assert.Equal(ValueKind.AboveLimit, p.Value.Kind);
+        Assert.Equal(">200.0", p.Display);
+        Assert.Contains(">", p.Flags.Select(f => f.Code));
+        Assert.Equal(ResultStatus.Preliminary, p.Status);
+    }
+
+    [Theory]
+    [InlineData("1.00", "1.0")]
+    [InlineData("200", "200.0")]
+    public void ExactlyTheLloqOrTheUloq_IsReportedAsANumberWithoutARangeFlag(string value, string display)
+    {
+        var p = Evaluate(Calibrators().Append(Patient("P1", value))).PatientResults.Single();
+        Assert.Equal(ValueKind.Number, p.Value.Kind);
+        Assert.Equal(display, p.Display);
+        Assert.DoesNotContain(p.Flags, f => f.RuleId == "reportable-range");
+    }
+
+    [Fact]
+    public void DilutedPatientJustAboveTheDilutedUloq_IsReportedAsALimit()
+    {
+        var p = Evaluate(Calibrators().Append(Patient("P1", "400.06", dilution: "2"))).PatientResults.Single();
+        Assert.Equal(">400.0", p.Display);
+        Assert.Contains(">", p.Flags.Select(f => f.Code));
+    }
+
+    [Fact]
     public void NotDetectedPatient_IsHeldAndStaysNotDetected()
     {
         var run = Evaluate(Calibrators().Append(Patient("P1", null)));
@@ -121,6 +162,51 @@ public sealed class RunEvaluatorTests
         var run = Evaluate(Calibrators().Append(Patient("Double Blank 1", null, line: 71)).Append(Patient("30 006 Single Blank 1", null, line: 72)).Append(Patient("SST LLOQ", "1.1", line: 73)));
         Assert.Empty(run.PatientResults);
         Assert.Equal([SampleType.DoubleBlank, SampleType.Blank, SampleType.SystemSuitability], run.Results.Where(r => r.Raw.SampleType == SampleType.Unknown).Select(r => r.SampleType));
+    }
+
+    [Fact]
+    public void SampleReclassifiedByName_LeavesAWarningNamingSamplePatternAndType()
+    {
+        var run = Evaluate(Calibrators().Append(Patient("Wash 3", "0.2", line: 71)).Append(Patient("Wash 3", "0.1", analyte: "N-desmethylmirtazapine", line: 72)));
+        Assert.Empty(run.PatientResults);
+        var warning = Assert.Single(run.Diagnostics, d => d.Code == DiagnosticCodes.SampleTypeFromName);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Equal(71, warning.Line);
+        Assert.Contains("'Wash 3'", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(@"'(?i)\b(solvent|wash)\b'", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("solvent", warning.Message, StringComparison.Ordinal);
+        Assert.False(run.IsRejected);
+    }
+
+    [Fact]
+    public void PatientSampleWhoseNameMatchesATypePattern_StaysAPatientSample()
+    {
+        var run = Evaluate(Calibrators().Append(Patient("P-240118 trough (wash-out week 2)", "46.3", line: 71)));
+        var p = Assert.Single(run.PatientResults);
+        Assert.Equal(SampleType.Unknown, p.SampleType);
+        Assert.Equal("P-240118", p.PatientId);
+        Assert.Equal(ResultStatus.Final, p.Status);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Code == DiagnosticCodes.SampleTypeFromName);
+        var note = Assert.Single(run.Diagnostics, d => d.Code == DiagnosticCodes.PatientSampleKeptDespiteName);
+        Assert.Equal(DiagnosticSeverity.Info, note.Severity);
+        Assert.Contains("P-240118", note.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PatientIdInTheSampleId_AlsoKeepsAPatientSample()
+    {
+        var row = With(Patient("blank tube", "46.3", line: 71), sampleId: "P-240119");
+        var p = Assert.Single(Evaluate(Calibrators().Append(row)).PatientResults);
+        Assert.Equal("P-240119", p.PatientId);
+    }
+
+    [Fact]
+    public void PatientIdOnlyInTheComment_DoesNotKeepABlank()
+    {
+        var row = With(Patient("Blank after ULOQ", null, line: 71), comment: "after P-240117");
+        var run = Evaluate(Calibrators().Append(row));
+        Assert.Empty(run.PatientResults);
+        Assert.Single(run.Diagnostics, d => d.Code == DiagnosticCodes.SampleTypeFromName);
     }
 
     [Fact]
@@ -223,10 +309,12 @@ public sealed class RunEvaluatorTests
         DilutionFactor = dilution is null ? null : Dec(dilution),
     };
 
-    private static InstrumentResult With(InstrumentResult r, string? value = null, IReadOnlyList<string>? flags = null, bool? isInternalStandard = null, DateTime? acquired = null) => new()
+    private static InstrumentResult With(InstrumentResult r, string? value = null, IReadOnlyList<string>? flags = null, bool? isInternalStandard = null, DateTime? acquired = null, string? sampleId = null, string? comment = null) => new()
     {
         Source = r.Source,
         SampleName = r.SampleName,
+        SampleId = sampleId ?? r.SampleId,
+        Comment = comment ?? r.Comment,
         SampleType = r.SampleType,
         RawAnalyte = r.RawAnalyte,
         RawValueText = value ?? r.RawValueText,

@@ -15,7 +15,10 @@ public sealed class CheckCommandTests
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Equal("sciex-analyst-results", (string?)json["format"]);
         Assert.Equal("accepted", (string?)json["status"]);
-        Assert.Empty(json["diagnostics"]!.AsArray());
+        // Analyst types the plate's blanks Unknown: each one taken for a blank by its name says so (ML5006), nothing else is found.
+        var diagnostics = json["diagnostics"]!.AsArray();
+        Assert.All(diagnostics, d => Assert.Equal(("ML5006", "warning"), ((string?)d!["code"], (string?)d["severity"])));
+        Assert.Equal([29, 31, 85], diagnostics.Select(d => (int)d!["line"]!));
         var results = json["results"]!.AsArray();
         Assert.Equal(Fixtures.PlateRows, results.Count);
         foreach (var key in new[] { "sampleName", "sampleId", "sampleType", "analyte", "rawAnalyte", "value", "unit", "qualifier", "flags", "raw" })

@@ -160,4 +160,10 @@ public static class DiagnosticCodes
 
     /// <summary>An analyte's run is rejected for carry-over into the blank after the highest calibrator (ICH M10 §3.2.6).</summary>
     public const string CarryOverRejected = "ML5005";
+
+    /// <summary>A sample the instrument typed <c>Unknown</c> is taken for another type by its name (a blank, a wash): its results are not published.</summary>
+    public const string SampleTypeFromName = "ML5006";
+
+    /// <summary>A sample's name matches a sample-type pattern but carries a patient id, so it stays a patient sample.</summary>
+    public const string PatientSampleKeptDespiteName = "ML5007";
 }

@@ -45,6 +45,24 @@ public sealed record SampleMetadataRule(MetadataField Field, Regex Pattern)
         return metadata;
     }
 
+    /// <summary>
+    /// The patient id a sample's name or id carries per these patterns, or null. The comment is not asked: it is
+    /// free text a technician writes about any injection ("blank after P-240117").
+    /// </summary>
+    public static string? PatientIdInNameOrId(InstrumentResult row, IReadOnlyList<SampleMetadataRule> rules)
+    {
+        foreach (var rule in rules.Where(r => r.Field is MetadataField.SampleName or MetadataField.SampleId))
+        {
+            var text = rule.Field == MetadataField.SampleName ? row.SampleName : row.SampleId;
+            if (!string.IsNullOrWhiteSpace(text) && PatternMatch.Match(rule.Pattern, text) is { Success: true } match && Group(match, "patient") is { } patient)
+            {
+                return patient;
+            }
+        }
+
+        return null;
+    }
+
     private static SampleMetadata ExtractUncached(InstrumentResult row, IReadOnlyList<SampleMetadataRule> rules)
     {
         string? patient = null, sex = null;

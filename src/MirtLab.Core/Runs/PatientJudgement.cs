@@ -100,9 +100,10 @@ internal sealed class PatientJudgement
     };
 
     /// <summary>
-    /// Computes the catalog's derived observations for each sample from its judged results (as reported:
-    /// a ratio is reproducible from the printed values), judges them, and applies consistency holds.
-    /// A derived value needs every component as a number; otherwise it is not computed.
+    /// Computes the catalog's derived observations for each sample from its judged results, judges them, and
+    /// applies consistency holds. A derived value needs every component reported as a number (a result beyond the
+    /// reportable range is a limit, not a number, so it gives none) and is computed from the components' unrounded
+    /// numbers: it is rounded once, when it is reported.
     /// </summary>
     public static IReadOnlyList<PatientJudgement> Derive(List<PatientJudgement> measured, RuleSet rules, RunIdentity identity)
     {
@@ -120,7 +121,7 @@ internal sealed class PatientJudgement
                 var components = recipe.Derivation!.Components
                     .Select(code => sample.FirstOrDefault(m => m.Analyte.Code == code))
                     .ToList();
-                if (components.Any(c => c is null || c.Value.Number is null))
+                if (components.Any(c => c is null || MeasuredNumber(c) is null))
                 {
                     continue;
                 }
@@ -181,9 +182,13 @@ internal sealed class PatientJudgement
         return derived;
     }
 
+    /// <summary>The number a component was measured as, before rounding; null when it is not reported as a number.</summary>
+    private static decimal? MeasuredNumber(PatientJudgement component) =>
+        component.Value.Number is decimal reported ? component.Result.UnroundedNumber ?? reported : null;
+
     private static decimal? Compute(Analyte recipe, List<PatientJudgement?> components)
     {
-        var values = components.Select(c => (c!.Value.Number!.Value, c.Analyte)).ToList();
+        var values = components.Select(c => (MeasuredNumber(c!)!.Value, c!.Analyte)).ToList();
         switch (recipe.Derivation!.Kind)
         {
             case DerivationKind.Ratio:

@@ -77,7 +77,7 @@ public static class RunEvaluator
         var keys = new HashSet<(string, string)>();
         foreach (var row in input.Rows)
         {
-            if (SampleTypeRule.Refine(row.SampleType, row.SampleName, rules.SampleTypeRules) != SampleType.Unknown
+            if (SampleTypeRule.Refine(row, rules.SampleTypeRules, rules.SampleMetadataRules).Type != SampleType.Unknown
                 || !rules.Catalog.TryResolve(row.RawAnalyte, input.Identity.InstrumentId, out var analyte)
                 || analyte.Delta is null
                 || SampleMetadataRule.Extract(row, rules.SampleMetadataRules).PatientId is not { } patient)
@@ -109,10 +109,17 @@ public static class RunEvaluator
         var unknownUnits = new HashSet<string>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var missingUnits = new HashSet<string>(StringComparer.Ordinal);
+        var refinedSamples = new HashSet<(string?, string, string?)>();
 
         foreach (var row in input.Rows)
         {
-            var type = SampleTypeRule.Refine(row.SampleType, row.SampleName, rules.SampleTypeRules);
+            var refinement = SampleTypeRule.Refine(row, rules.SampleTypeRules, rules.SampleMetadataRules);
+            var type = refinement.Type;
+            if (refinement.MatchedRule is { } matched && refinedSamples.Add((row.Source.File, row.SampleName, row.SampleId)))
+            {
+                diagnostics.Add(Refined(row, matched, refinement));
+            }
+
             rules.Catalog.TryResolve(row.RawAnalyte, input.Identity.InstrumentId, out var analyte);
             if (analyte is null && !row.IsInternalStandard && unmapped.Add(AnalyteCatalog.Key(row.RawAnalyte)))
             {
@@ -191,6 +198,28 @@ public static class RunEvaluator
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Says so when a name pattern decided what a vendor-typed patient sample is: a reclassified sample's results are
+    /// never published, so QA must be able to see that a name, not the instrument, took it out of the report.
+    /// </summary>
+    private static Diagnostic Refined(InstrumentResult row, SampleTypeRule matched, SampleTypeRefinement refinement)
+    {
+        var sample = row.SampleId is { Length: > 0 } id ? $"sample '{row.SampleName}' (id '{id}')" : $"sample '{row.SampleName}'";
+        return refinement.KeptForPatient is { } patient
+            ? new Diagnostic(
+                DiagnosticCodes.PatientSampleKeptDespiteName,
+                DiagnosticSeverity.Info,
+                $"{sample} matches the sample-type pattern '{matched.Pattern}' ({matched.Type.ToCode()}) but carries patient id '{patient}': kept as a patient sample",
+                row.Source.File,
+                row.Source.Line)
+            : new Diagnostic(
+                DiagnosticCodes.SampleTypeFromName,
+                DiagnosticSeverity.Warning,
+                $"{sample}, typed Unknown (patient) by the instrument, matches the sample-type pattern '{matched.Pattern}' and is treated as {matched.Type.ToCode()}: its results are not published",
+                row.Source.File,
+                row.Source.Line);
     }
 
     private static ResultValue ConvertValue(InstrumentResult row, ResultValue value, UcumUnit from, Analyte analyte, List<Diagnostic> diagnostics)
@@ -356,19 +385,22 @@ public static class RunEvaluator
 
         if (run.ReportableRange is ReportableRange range && draft.Value.Kind == ValueKind.Number)
         {
+            // The measured number against the calibrated range, both unrounded: 0.96 is below an LLOQ of 1.0 though
+            // it rounds to 1.0, and 200.04 above a ULOQ of 200. Only the limit that is reported is rounded.
             var dilution = result.Raw.DilutionFactor is > 0m and var df ? df : 1m;
-            var lloq = analyte.Precision.Round(range.Lloq * dilution);
-            var uloq = analyte.Precision.Round(range.Uloq * dilution);
+            var measured = result.UnroundedNumber ?? draft.Value.Number!.Value;
+            var lloq = range.Lloq * dilution;
+            var uloq = range.Uloq * dilution;
             var thresholds = FormattableString.Invariant($"LLOQ {lloq} – ULOQ {uloq} {analyte.Unit.Code} from this run's accepted calibrators") +
                 (dilution != 1m ? FormattableString.Invariant($", × dilution {dilution}") : string.Empty);
-            if (draft.Value.Number < lloq)
+            if (measured < lloq)
             {
-                draft.Value = ResultValue.Below(lloq);
+                draft.Value = ResultValue.Below(analyte.Precision.Round(lloq));
                 draft.Flag(new ResultFlag(Hl7Flags.BelowReportable, "reportable-range", "below the lowest accepted calibrator (LLOQ); reported as <LLOQ", thresholds, rules.Version));
             }
-            else if (draft.Value.Number > uloq)
+            else if (measured > uloq)
             {
-                draft.Value = ResultValue.Above(uloq);
+                draft.Value = ResultValue.Above(analyte.Precision.Round(uloq));
                 draft.Flag(new ResultFlag(Hl7Flags.AboveReportable, "reportable-range", "above the highest accepted calibrator (ULOQ): dilute and repeat", thresholds, rules.Version));
             }
         }
