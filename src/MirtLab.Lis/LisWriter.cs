@@ -22,6 +22,8 @@ public sealed class LisWriter : IDisposable
 {
     private static readonly ResiliencePropertyKey<string> OperationKey = new("mirtlab.lis.operation");
 
+    private static readonly ResiliencePropertyKey<int> RowsKey = new("mirtlab.lis.rows");
+
     private readonly LisDialect _dialect;
     private readonly string _connectionString;
     private readonly string _migrationConnectionString;
@@ -109,7 +111,7 @@ public sealed class LisWriter : IDisposable
             await transaction.CommitAsync(token);
             Log.BatchWritten(_logger, _dialect.Name, batch.Run.RunKey, batch.Results.Count, path, (long)_time.GetElapsedTime(started).TotalMilliseconds);
             return path;
-        }, cancellationToken);
+        }, cancellationToken, batch.Results.Count);
     }
 
     /// <summary>
@@ -168,10 +170,18 @@ public sealed class LisWriter : IDisposable
                 cancellationToken: token));
         }, cancellationToken);
 
-    private async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    /// <summary>
+    /// Time one attempt may take: <paramref name="perTenThousandRows"/> for every 10,000 rows it writes (at least once), so
+    /// a large batch is not cut off on every attempt.
+    /// </summary>
+    public static TimeSpan AttemptTimeout(TimeSpan perTenThousandRows, int rows) =>
+        perTenThousandRows * Math.Max(1, (rows + 9_999) / 10_000);
+
+    private async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken, int rows = 0)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(OperationKey, operation);
+        context.Properties.Set(RowsKey, rows);
         try
         {
             return await _pipeline.ExecuteAsync(static async (ctx, act) => await Abandonable(act(ctx.CancellationToken), ctx.CancellationToken), context, action);
@@ -258,7 +268,10 @@ public sealed class LisWriter : IDisposable
                 return ValueTask.CompletedTask;
             },
         });
-        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            TimeoutGenerator = args => ValueTask.FromResult(AttemptTimeout(options.AttemptTimeout, args.Context.Properties.GetValue(RowsKey, 0))),
+        });
         return builder.Build();
     }
 

@@ -23,8 +23,8 @@ public sealed class LisWriterOptions
     /// <value>Default 200 ms.</value>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Longest a single attempt may take before it is cancelled and counted as a transient failure.</summary>
-    /// <value>Default 20 s (the outbox gives a whole delivery 30 s by default).</value>
+    /// <summary>Longest a single attempt may take (per 10,000 rows it writes) before it is cancelled and counted as a transient failure.</summary>
+    /// <value>Default 20 s (the outbox gives a whole delivery 30 s per 10,000 results by default).</value>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Share of failed attempts within <see cref="BreakerSamplingDuration"/> that opens the circuit.</summary>

@@ -106,6 +106,13 @@ public sealed class RequeueTests
         }
     }
 
+    [Theory]
+    [InlineData(37, 30)]
+    [InlineData(10_000, 30)]
+    [InlineData(53_600, 180)]
+    public void DeliveryAttempt_GetsItsTimePerTenThousandResults_SoALargeBatchIsNotRetriedForEver(int results, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Delivery.OutboxDispatcher.AttemptTimeout(new Configuration.DeliveryOptions { AttemptTimeoutSeconds = 30 }, results));
+
     [Fact]
     public async Task RequeueWithoutSayingWhat_IsRefused()
     {

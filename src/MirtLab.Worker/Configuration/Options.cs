@@ -161,7 +161,7 @@ public sealed class DeliveryOptions
     /// <value>Attempts after which an entry that failed permanently is parked as a dead letter; default 5. Transient failures (a destination that is down) are retried without limit.</value>
     public int MaxPermanentAttempts { get; set; } = 5;
 
-    /// <value>Seconds one delivery attempt may take; default 30.</value>
+    /// <value>Seconds one delivery attempt may take per 10,000 results of its batch (at least once); default 30.</value>
     public double AttemptTimeoutSeconds { get; set; } = 30;
 }
 
