@@ -532,39 +532,9 @@ internal static class ComponentTableReader
                 Flags = flags,
             };
 
-            decimal? Decimal(Column column, string what)
-            {
-                var text = column.Get(fields);
-                if (!column.Exists || InstrumentNumber.IsMissingToken(text))
-                {
-                    return null;
-                }
+            decimal? Decimal(Column column, string what) => SciexCells.Decimal(fields, column, what, culture, line, sink);
 
-                if (InstrumentNumber.TryParseDecimal(text, culture, out var number))
-                {
-                    return number;
-                }
-
-                Error(DiagnosticCodes.UnparsableNumber, column, $"{what} '{text}' is not a number in culture {SciexCells.CultureName(culture)}");
-                return null;
-            }
-
-            double? Double(Column column, string what)
-            {
-                var text = column.Get(fields);
-                if (!column.Exists || InstrumentNumber.IsMissingToken(text))
-                {
-                    return null;
-                }
-
-                if (InstrumentNumber.TryParseDouble(text, culture, out var number))
-                {
-                    return number;
-                }
-
-                Error(DiagnosticCodes.UnparsableNumber, column, $"{what} '{text}' is not a number in culture {SciexCells.CultureName(culture)}");
-                return null;
-            }
+            double? Double(Column column, string what) => SciexCells.Double(fields, column, what, culture, line, sink);
 
             FlagCell Flag(Column column, string what)
             {
@@ -583,8 +553,7 @@ internal static class ComponentTableReader
                 return flag;
             }
 
-            void Error(string code, Column column, string message) =>
-                sink.OnDiagnostic(new Diagnostic(code, DiagnosticSeverity.Error, $"{message} (column '{column.Header}')", Line: line, Column: column.Number));
+            void Error(string code, Column column, string message) => SciexCells.Error(sink, line, code, column, message);
         }
 
         private RunInfo RunInfoOf(List<string> fields)

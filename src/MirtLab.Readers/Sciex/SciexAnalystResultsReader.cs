@@ -279,7 +279,7 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
         var rawValue = map.CalculatedConcentration.Get(fields);
         if (InstrumentNumber.ParseValue(rawValue, culture, out var value) == CellParse.Invalid)
         {
-            Error(DiagnosticCodes.UnparsableNumber, map.CalculatedConcentration, $"calculated concentration '{rawValue}' is not a number in culture {CultureName(culture)} nor a known no-value token");
+            Error(DiagnosticCodes.UnparsableNumber, map.CalculatedConcentration, $"calculated concentration '{rawValue}' is not a number in culture {SciexCells.CultureName(culture)} nor a known no-value token");
         }
 
         var nominal = Decimal(map.Nominal, "concentration");
@@ -289,7 +289,7 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
         var dateText = map.AcquisitionDate.Get(fields);
         if (map.AcquisitionDate.Exists && !InstrumentDate.TryParse(dateText, context, out acquired))
         {
-            Error(DiagnosticCodes.UnparsableDate, map.AcquisitionDate, $"acquisition date '{dateText}' is not a date in culture {CultureName(culture)} or the configured formats");
+            Error(DiagnosticCodes.UnparsableDate, map.AcquisitionDate, $"acquisition date '{dateText}' is not a date in culture {SciexCells.CultureName(culture)} or the configured formats");
         }
 
         // The full-label export carries the unit twice: per row (Analyte Units) and in the column name
@@ -347,42 +347,11 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
             VendorFlags = flags,
         };
 
-        decimal? Decimal(Column column, string what)
-        {
-            var text = column.Get(fields);
-            if (!column.Exists || InstrumentNumber.IsMissingToken(text))
-            {
-                return null;
-            }
+        decimal? Decimal(Column column, string what) => SciexCells.Decimal(fields, column, what, culture, line, sink);
 
-            if (InstrumentNumber.TryParseDecimal(text, culture, out var number))
-            {
-                return number;
-            }
+        double? Double(Column column, string what) => SciexCells.Double(fields, column, what, culture, line, sink);
 
-            Error(DiagnosticCodes.UnparsableNumber, column, $"{what} '{text}' is not a number in culture {CultureName(culture)}");
-            return null;
-        }
-
-        double? Double(Column column, string what)
-        {
-            var text = column.Get(fields);
-            if (!column.Exists || InstrumentNumber.IsMissingToken(text))
-            {
-                return null;
-            }
-
-            if (InstrumentNumber.TryParseDouble(text, culture, out var number))
-            {
-                return number;
-            }
-
-            Error(DiagnosticCodes.UnparsableNumber, column, $"{what} '{text}' is not a number in culture {CultureName(culture)}");
-            return null;
-        }
-
-        void Error(string code, Column column, string message) =>
-            sink.OnDiagnostic(new Diagnostic(code, DiagnosticSeverity.Error, $"{message} (column '{column.Header}')", Line: line, Column: column.Number));
+        void Error(string code, Column column, string message) => SciexCells.Error(sink, line, code, column, message);
     }
 
     private static void ReportFieldCount(int line, int count, int expected, bool truncated, IReadSink sink)
@@ -403,7 +372,6 @@ public sealed class SciexAnalystResultsReader : IInstrumentReader
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 
-    private static string CultureName(CultureInfo culture) => culture.Name.Length == 0 ? "invariant" : culture.Name;
 
     /// <summary>
     /// Collects one "Fit ..." block: fit, weighting, coefficients, r, response. Linear and quadratic fits with a
